@@ -1,0 +1,41 @@
+//! The top bar: brand, main navigation, language switch.
+
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The header on every page.
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="top-bar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"🌱"</span>
+                <span>{move || i18n.t(Msg::BrandName)}</span>
+            </a>
+            <nav aria-label=move || i18n.t(Msg::NavLabel)>
+                <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
+                <A href="/how-it-works">{move || i18n.t(Msg::NavHowItWorks)}</A>
+            </nav>
+            <LanguageSwitch />
+        </header>
+    }
+}
+
+/// A button naming the other language in that language ("English" / "中文").
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="button"
+            class="lang-switch"
+            title=move || i18n.t(Msg::SwitchLanguage)
+            lang=move || i18n.lang().other().tag()
+            on:click=move |_| i18n.set(i18n.lang().other())
+        >
+            {move || Msg::LanguageName.text(i18n.lang().other())}
+        </button>
+    }
+}

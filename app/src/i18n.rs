@@ -1,0 +1,269 @@
+//! The i18n catalogue: every string the UI shows, in zh-CN (the default) and
+//! English. A message is an enum variant, so a missing translation is a
+//! compile error rather than a blank on screen.
+//!
+//! The chosen language persists in `localStorage` and is mirrored to
+//! `<html lang>` so screen readers pronounce the page correctly.
+
+use leptos::prelude::*;
+
+const STORAGE_KEY: &str = "tanpu.lang";
+
+/// A language of the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Simplified Chinese, the default.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, as used in `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    fn from_tag(tag: &str) -> Option<Self> {
+        match tag {
+            "zh-CN" => Some(Self::Zh),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Zh => Self::En,
+            Self::En => Self::Zh,
+        }
+    }
+}
+
+/// Every message of the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    BrandName,
+    NavHome,
+    NavHowItWorks,
+    NavLabel,
+    SwitchLanguage,
+    LanguageName,
+    HeroTitle,
+    HeroLead,
+    CityTotals,
+    StatCitizens,
+    StatCo2e,
+    StatCredits,
+    StatCitizensUnit,
+    StatCreditsUnit,
+    Loading,
+    ErrorNetwork,
+    ErrorServer,
+    Retry,
+    LearnHow,
+    HowTitle,
+    HowLead,
+    HowStepsTitle,
+    HowStep1,
+    HowStep2,
+    HowStep3,
+    HowStep4,
+    HowActionsTitle,
+    HowBus,
+    HowMetro,
+    HowBike,
+    HowWalk,
+    HowRefuel,
+    HowEv,
+    HowHonestyTitle,
+    HowHonesty,
+    NotFoundTitle,
+    NotFoundText,
+    BackHome,
+}
+
+impl Msg {
+    /// The text in `lang`.
+    #[allow(clippy::too_many_lines)] // a catalogue: one arm per message
+    pub fn text(self, lang: Lang) -> &'static str {
+        use Lang::{En, Zh};
+        match (self, lang) {
+            (Self::BrandName, Zh) => "碳普惠",
+            (Self::BrandName, En) => "Tanpu",
+            (Self::NavHome, Zh) => "首页",
+            (Self::NavHome, En) => "Home",
+            (Self::NavHowItWorks, Zh) => "如何获得积分",
+            (Self::NavHowItWorks, En) => "How it works",
+            (Self::NavLabel, Zh) => "主导航",
+            (Self::NavLabel, En) => "Main",
+            (Self::SwitchLanguage, Zh) => "切换语言",
+            (Self::SwitchLanguage, En) => "Switch language",
+            // The switch shows the language it switches *to*, in that language.
+            (Self::LanguageName, Zh) => "中文",
+            (Self::LanguageName, En) => "English",
+            (Self::HeroTitle, Zh) => "绿色出行，积累你的碳积分",
+            (Self::HeroTitle, En) => "Travel green, earn carbon credits",
+            (Self::HeroLead, Zh) => {
+                "乘公交、坐地铁、骑车、步行、夜间错峰加油、给电动车充电——每一次经过核实的绿色行动都会记入你的个人碳账户，积分可兑换公交卡充值、商户优惠券或捐给城市绿化。"
+            }
+            (Self::HeroLead, En) => {
+                "Ride the bus or metro, cycle, walk, refuel off-peak at night, charge an EV: every verified green action is recorded in your personal carbon account, and the credits buy transit top-ups, local vouchers or donations to greening the city."
+            }
+            (Self::CityTotals, Zh) => "全市累计",
+            (Self::CityTotals, En) => "City totals",
+            (Self::StatCitizens, Zh) => "注册市民",
+            (Self::StatCitizens, En) => "Registered citizens",
+            (Self::StatCo2e, Zh) => "累计减排（二氧化碳当量）",
+            (Self::StatCo2e, En) => "CO₂e saved",
+            (Self::StatCredits, Zh) => "已发放碳积分",
+            (Self::StatCredits, En) => "Credits issued",
+            (Self::StatCitizensUnit, Zh) => "人",
+            (Self::StatCitizensUnit, En) => "people",
+            (Self::StatCreditsUnit, Zh) => "分",
+            (Self::StatCreditsUnit, En) => "points",
+            (Self::Loading, Zh) => "正在加载…",
+            (Self::Loading, En) => "Loading…",
+            (Self::ErrorNetwork, Zh) => "无法连接服务器，请检查网络后重试。",
+            (Self::ErrorNetwork, En) => {
+                "The server cannot be reached. Check your connection and try again."
+            }
+            (Self::ErrorServer, Zh) => "服务器暂时无法提供数据，请稍后重试。",
+            (Self::ErrorServer, En) => {
+                "The server cannot provide this right now. Please try again shortly."
+            }
+            (Self::Retry, Zh) => "重试",
+            (Self::Retry, En) => "Try again",
+            (Self::LearnHow, Zh) => "了解积分如何计算",
+            (Self::LearnHow, En) => "See how credits are calculated",
+            (Self::HowTitle, Zh) => "如何获得碳积分",
+            (Self::HowTitle, En) => "How carbon credits are earned",
+            (Self::HowLead, Zh) => {
+                "碳普惠把市民的低碳行为量化为减排量，并按市生态环境部门公布的规则折算为积分。每一笔积分都能追溯到具体的行动、规则版本和计算过程。"
+            }
+            (Self::HowLead, En) => {
+                "Carbon inclusion turns low-carbon behaviour into measured emission reductions and converts them into credits under rules published by the city's environment bureau. Every credit traces back to an action, a rule version and its calculation."
+            }
+            (Self::HowStepsTitle, Zh) => "四个步骤",
+            (Self::HowStepsTitle, En) => "Four steps",
+            (Self::HowStep1, Zh) => "注册并绑定你的公交卡、车牌或加油卡。",
+            (Self::HowStep1, En) => "Register and bind your transit card, plate or fuel card.",
+            (Self::HowStep2, Zh) => "公交公司、加油站、充电网络等合作方上报你的出行记录。",
+            (Self::HowStep2, En) => {
+                "Partners — the bus operator, fuel stations, charging networks — report your trips."
+            }
+            (Self::HowStep3, Zh) => "平台按规则逐条核验：时间、数量、是否合理、是否重复。",
+            (Self::HowStep3, En) => {
+                "Each record is verified against the rules: time, quantity, plausibility, duplicates."
+            }
+            (Self::HowStep4, Zh) => "通过核验的行动计入减排量并发放积分，账本不可篡改。",
+            (Self::HowStep4, En) => {
+                "Verified actions count towards reductions and earn credits in a tamper-evident ledger."
+            }
+            (Self::HowActionsTitle, Zh) => "哪些行动可以获得积分",
+            (Self::HowActionsTitle, En) => "Which actions earn credits",
+            (Self::HowBus, Zh) => {
+                "乘公交：按里程计算，私家车基准约 272 克/人公里（北京市交通委数据），电动公交约 26.9 克/人公里（深圳方法学）。供暖季（11月15日至次年3月15日）公交免费，积分加倍。"
+            }
+            (Self::HowBus, En) => {
+                "Bus: by distance, against a private-car baseline of about 272 g per passenger-km (Beijing transport commission) and about 26.9 g for an electric bus (Shenzhen methodology). In the heating season (15 Nov – 15 Mar) rides are free and credits double."
+            }
+            (Self::HowMetro, Zh) => "乘地铁：按里程计算，地铁约 46.7 克/人公里（深圳方法学）。",
+            (Self::HowMetro, En) => {
+                "Metro: by distance, at about 46.7 g per passenger-km (Shenzhen methodology)."
+            }
+            (Self::HowBike, Zh) => "骑行：每公里约减排 93.3 克（武汉碳普惠方法学）。",
+            (Self::HowBike, En) => {
+                "Cycling: about 93.3 g saved per km (Wuhan carbon-inclusion methodology)."
+            }
+            (Self::HowWalk, Zh) => "步行：按步数计算，设每日上限。",
+            (Self::HowWalk, En) => "Walking: by steps, with a daily cap.",
+            (Self::HowRefuel, Zh) => {
+                "夜间错峰加油（20:00—次日06:00）：减少白天臭氧前体物排放，按升发放积分，不计二氧化碳减排。"
+            }
+            (Self::HowRefuel, En) => {
+                "Off-peak refuelling (20:00–06:00): cuts daytime ozone precursors; earns credits per litre but no CO₂ reduction."
+            }
+            (Self::HowEv, Zh) => "电动汽车充电：燃油基准减去电网排放（T/CSAE 235-2021）。",
+            (Self::HowEv, En) => {
+                "EV charging: fuel baseline minus grid electricity (T/CSAE 235-2021)."
+            }
+            (Self::HowHonestyTitle, Zh) => "保守计算，宁少勿多",
+            (Self::HowHonestyTitle, En) => "Conservative by design",
+            (Self::HowHonesty, Zh) => {
+                "所有减排量按整数克计算并向下取整；被拒绝或待审核的记录也会告诉你原因。"
+            }
+            (Self::HowHonesty, En) => {
+                "Every reduction is counted in whole grams and rounded down; rejected or held records always tell you why."
+            }
+            (Self::NotFoundTitle, Zh) => "页面不存在",
+            (Self::NotFoundTitle, En) => "Page not found",
+            (Self::NotFoundText, Zh) => "你访问的页面不存在或已移动。",
+            (Self::NotFoundText, En) => "The page you asked for does not exist or has moved.",
+            (Self::BackHome, Zh) => "返回首页",
+            (Self::BackHome, En) => "Back to the home page",
+        }
+    }
+}
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The current language (reactive).
+    pub fn lang(self) -> Lang {
+        self.lang.get()
+    }
+
+    /// A message in the current language (reactive).
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+
+    /// Switches language, remembers the choice, and updates `<html lang>`.
+    pub fn set(self, lang: Lang) {
+        self.lang.set(lang);
+        if let Some(storage) = local_storage() {
+            // Private browsing may refuse storage; the switch still works.
+            let _ = storage.set_item(STORAGE_KEY, lang.tag());
+        }
+        set_document_lang(lang);
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn set_document_lang(lang: Lang) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+}
+
+/// Reads the stored language (zh-CN when none) and provides [`I18n`].
+pub fn provide_i18n() {
+    let stored = local_storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or(Lang::Zh);
+    set_document_lang(stored);
+    provide_context(I18n {
+        lang: RwSignal::new(stored),
+    });
+}
+
+/// The [`I18n`] provided by the app.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

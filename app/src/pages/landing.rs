@@ -1,0 +1,70 @@
+//! The public landing page: what Tanpu is, and what the city has achieved.
+
+use crate::api;
+use crate::components::load_error::LoadError;
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tanpu_core::api::PublicStats;
+use tanpu_core::format::group_thousands;
+
+/// `/`
+#[component]
+pub fn Landing() -> impl IntoView {
+    let i18n = use_i18n();
+    let stats = LocalResource::new(api::public_stats);
+    view! {
+        <section class="hero">
+            <h1>{move || i18n.t(Msg::HeroTitle)}</h1>
+            <p class="lead">{move || i18n.t(Msg::HeroLead)}</p>
+        </section>
+        <section class="totals" aria-labelledby="totals-title">
+            <h2 id="totals-title">{move || i18n.t(Msg::CityTotals)}</h2>
+            <Suspense fallback=move || {
+                view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match stats.await {
+                        Ok(totals) => view! { <CityTotals totals /> }.into_any(),
+                        Err(error) => {
+                            view! { <LoadError error on_retry=move || stats.refetch() /> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+        <p class="more">
+            <A href="/how-it-works">{move || i18n.t(Msg::LearnHow)}</A>
+        </p>
+    }
+}
+
+/// The three city-wide figures.
+#[component]
+fn CityTotals(totals: PublicStats) -> impl IntoView {
+    let citizens = group_thousands(totals.citizens);
+    let co2e = totals.co2e_g.to_display_string();
+    let credits = group_thousands(u64::try_from(totals.points_issued.0).unwrap_or(0));
+    view! {
+        <ul class="stat-list" aria-labelledby="totals-title">
+            <Stat label=Msg::StatCitizens value=citizens unit=Some(Msg::StatCitizensUnit) />
+            <Stat label=Msg::StatCo2e value=co2e unit=None />
+            <Stat label=Msg::StatCredits value=credits unit=Some(Msg::StatCreditsUnit) />
+        </ul>
+    }
+}
+
+/// One figure with its label.
+#[component]
+fn Stat(label: Msg, value: String, unit: Option<Msg>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li class="stat">
+            <span class="stat-label">{move || i18n.t(label)}</span>
+            <span class="stat-value">
+                {value}
+                {move || unit.map(|u| view! { <small>" " {i18n.t(u)}</small> })}
+            </span>
+        </li>
+    }
+}

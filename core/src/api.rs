@@ -1,0 +1,134 @@
+//! The JSON shapes of `/api/v1`, shared by the server and the browser app.
+
+use crate::account::{Login, Role};
+use crate::ids::UserId;
+use crate::units::{GramsCo2e, Points};
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/v1/public/stats`: what the whole city has achieved so far.
+/// Responses accept unknown fields so that an older app keeps working when the
+/// server adds one; request bodies are the ones that refuse them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicStats {
+    /// Registered citizens.
+    pub citizens: u64,
+    /// Emission reductions credited to citizens, all time.
+    pub co2e_g: GramsCo2e,
+    /// Credits issued to citizens, all time.
+    pub points_issued: Points,
+}
+
+/// `GET /healthz` and `GET /readyz`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `"ok"` when healthy; a failing readiness check answers with an error body.
+    pub status: String,
+}
+
+/// Stable machine-readable error codes. Clients match on these, never on the
+/// message text, so a code once published is never renamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No such route or resource.
+    NotFound,
+    /// The method is not allowed on this route.
+    MethodNotAllowed,
+    /// The body is not valid JSON, or not of the expected shape.
+    InvalidJson,
+    /// The request was well-formed but its values are not acceptable.
+    ValidationFailed,
+    /// The request body is larger than the route accepts.
+    PayloadTooLarge,
+    /// The body's media type is not accepted.
+    UnsupportedMediaType,
+    /// No valid credentials were presented.
+    Unauthorized,
+    /// The credentials do not allow this.
+    Forbidden,
+    /// The request conflicts with the current state (e.g. a taken login).
+    Conflict,
+    /// Too many requests; retry after the time in `Retry-After`.
+    RateLimited,
+    /// The server cannot serve this now (e.g. the database is unreachable).
+    Unavailable,
+    /// Something failed on the server; details are in its log, not here.
+    Internal,
+    /// A code this build does not know yet (a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+/// The body of every error answer: `{"error": {"code", "message", "details"}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error itself.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for machines (`code`, `details`) and people (`message`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable code to match on.
+    pub code: ErrorCode,
+    /// A sentence for a person; may change between versions.
+    pub message: String,
+    /// Structured context (e.g. the line and column of a JSON syntax error);
+    /// `null` when there is none.
+    #[serde(default)]
+    pub details: serde_json::Value,
+}
+
+/// `POST /api/v1/auth/register`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// A mainland mobile number or an e-mail address.
+    pub login: String,
+    /// At least [`crate::account::PASSWORD_MIN_CHARS`] characters.
+    pub password: String,
+    /// The name shown to others (e.g. on the leaderboard).
+    pub nickname: String,
+    /// The version of the privacy notice the person accepted; must equal
+    /// [`crate::account::PRIVACY_NOTICE_VERSION`].
+    pub privacy_notice_version: String,
+}
+
+/// A person as the API shows them to themselves or to an administrator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// The id.
+    pub id: UserId,
+    /// The normalised login.
+    pub login: Login,
+    /// The nickname.
+    pub nickname: String,
+    /// What they may do.
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_has_the_published_shape() {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::PayloadTooLarge,
+                message: "too big".into(),
+                details: serde_json::json!({"limit_bytes": 10}),
+            },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["code"], "payload_too_large");
+        assert_eq!(json["error"]["details"]["limit_bytes"], 10);
+    }
+
+    #[test]
+    fn unknown_error_codes_from_a_newer_server_still_parse() {
+        let body: ErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"brand_new","message":"m"}}"#).unwrap();
+        assert_eq!(body.error.code, ErrorCode::Unknown);
+    }
+}

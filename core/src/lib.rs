@@ -1,0 +1,14 @@
+//! Tanpu's pure domain: the types every other crate agrees on.
+//!
+//! This crate does no I/O and compiles for the server (native) and for the
+//! browser (`wasm32-unknown-unknown`), so that request and response types, ids
+//! and units are one set of structs on both sides of the wire.
+
+pub mod account;
+pub mod api;
+pub mod format;
+pub mod ids;
+pub mod units;
+
+pub use ids::UserId;
+pub use units::{GramsCo2e, Points};

@@ -1,0 +1,87 @@
+import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+type PublicStats = { citizens: number; co2e_g: number; points_issued: number };
+
+// The same rules as tanpu-core's GramsCo2e::to_display_string: the test's
+// own oracle, so a change on either side shows up here.
+function co2eText(grams: number): string {
+  if (Math.abs(grams) < 1000) return `${grams} g`;
+  const [tenths, unit] =
+    Math.abs(grams) < 1_000_000 ? [Math.trunc(grams / 100), 'kg'] : [Math.trunc(grams / 100_000), 't'];
+  const whole = Math.trunc(tenths / 10);
+  const frac = Math.abs(tenths % 10);
+  return frac === 0 ? `${whole} ${unit}` : `${whole}.${frac} ${unit}`;
+}
+
+function stat(page: Page, label: string | RegExp) {
+  return page.getByRole('list', { name: /全市累计|City totals/ }).getByRole('listitem').filter({ hasText: label });
+}
+
+test('the landing page shows the city totals from the API', async ({ page, request }) => {
+  const api = await request.get('/api/v1/public/stats');
+  expect(api.ok()).toBeTruthy();
+  const stats = (await api.json()) as PublicStats;
+  expect(stats.citizens).toBeGreaterThan(0); // the demo seeded citizens
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('绿色出行，积累你的碳积分');
+  await expect(stat(page, '注册市民')).toContainText(stats.citizens.toLocaleString('en-US'));
+  await expect(stat(page, '累计减排')).toContainText(co2eText(stats.co2e_g));
+  await expect(stat(page, '已发放碳积分')).toContainText(stats.points_issued.toLocaleString('en-US'));
+});
+
+test('the language switch changes the page and survives a reload', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Travel green, earn carbon credits');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(stat(page, 'Registered citizens')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Travel green, earn carbon credits');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('绿色出行，积累你的碳积分');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
+test('a client route loaded directly renders', async ({ page }) => {
+  const res = await page.goto('/how-it-works');
+  expect(res?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('如何获得碳积分');
+  await expect(page.getByRole('link', { name: '如何获得积分' })).toHaveAttribute('aria-current', 'page');
+
+  await page.getByRole('link', { name: '首页' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(stat(page, '注册市民')).toBeVisible();
+});
+
+test('an unknown client route says so and links home', async ({ page }) => {
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('页面不存在');
+  await page.getByRole('link', { name: '返回首页' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('绿色出行，积累你的碳积分');
+});
+
+test('the public pages have no accessibility violations', async ({ page }) => {
+  for (const path of ['/', '/how-it-works']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    if (path === '/') await expect(stat(page, '注册市民')).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${path}: ${v.id}: ${v.help}`)).toEqual([]);
+  }
+});
+
+test('the totals fit a 360-pixel phone screen', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/');
+  await expect(stat(page, '注册市民')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

@@ -1,0 +1,19 @@
+//! Tanpu's database schema, one migration per change, each written once with
+//! sea-query so that SQLite and PostgreSQL get the same tables from one source.
+//!
+//! Migrations run at server start (`tanpu serve`) and by `tanpu migrate`.
+//! A migration, once released, is never edited: a change is a new migration.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_foundation;
+
+/// Every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tanpu needs on a fresh machine of this
+# kind, skipping whatever is already there. Safe to run again and again.
+#
+#   scripts/setup.sh            everything (build + test tools)
+#   scripts/setup.sh build      only what the run command needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want="${1:-all}"
+export PATH="$HOME/.cargo/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+TRUNK_VERSION=0.21.14
+WASM_OPT_VERSION=0.116.1
+
+say() { printf '==> %s\n' "$*"; }
+
+# The wasm-bindgen CLI must equal the library version in Cargo.lock exactly,
+# or Trunk tries to download one (and fails offline).
+locked_wasm_bindgen() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
+  cargo install trunk --locked --version "$TRUNK_VERSION"
+fi
+
+wb="$(locked_wasm_bindgen)"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+  say "installing wasm-bindgen-cli $wb"
+  # --locked fails here: one of its locked dependencies is not served.
+  cargo install wasm-bindgen-cli --version "$wb" --force
+fi
+
+# Debian's binaryen (wasm-opt 108) produces wasm that Chromium rejects; the
+# crates.io build of binaryen 116 works.
+if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q "version 116"; then
+  say "installing wasm-opt $WASM_OPT_VERSION (about 9 minutes on 2 cores)"
+  cargo install wasm-opt --locked --version "$WASM_OPT_VERSION"
+fi
+
+# PostgreSQL is preinstalled on this kind of machine; start it if it is down.
+if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  say "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+fi
+
+[ "$want" = build ] && exit 0
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's Chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing the end2end npm packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,206 @@
+//! The `tanpu` command line: one binary for running the server and for the
+//! operator's chores. Every command that touches the database takes the same
+//! `--database-url` / `TANPU_DATABASE_URL`.
+
+use crate::config::{Config, DatabaseArgs, Mode, ServeArgs};
+use crate::routes::AppState;
+use crate::{db, demo, http, services, telemetry};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use tanpu_migrations::{Migrator, MigratorTrait};
+
+/// Tanpu: personal carbon accounts for a city.
+#[derive(Parser, Debug)]
+#[command(name = "tanpu", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Log filter, e.g. `info` or `tanpu_server=debug,tower_http=info`.
+    #[arg(long, env = "TANPU_LOG", default_value = "info", global = true)]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply, roll back or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Demo data.
+    Demo {
+        #[command(subcommand)]
+        action: DemoAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum MigrateAction {
+    /// Apply pending migrations (all, or `--steps N`).
+    Up {
+        /// How many to apply.
+        #[arg(long)]
+        steps: Option<u32>,
+    },
+    /// Roll back the last migration (or `--steps N`).
+    Down {
+        /// How many to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Subcommand, Debug)]
+enum DemoAction {
+    /// Create the demo city (idempotent) and print its logins.
+    Seed,
+}
+
+/// Parses the command line, runs the command, and turns failure into a
+/// message on stderr and exit code 1.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(&cli.log);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.database, args).await,
+        Command::Migrate { action } => migrate(&cli.database, action).await,
+        Command::Demo {
+            action: DemoAction::Seed,
+        } => demo_seed(&cli.database).await,
+    }
+}
+
+async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
+    let db = db::connect_and_migrate(database)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let demo_secret = if args.mode == Mode::Demo && args.jwt_secret.is_none() {
+        Some(
+            services::settings::demo_jwt_secret(&db)
+                .await
+                .map_err(|e| e.to_string())?,
+        )
+    } else {
+        None
+    };
+    let config = Config::resolve(args, demo_secret).map_err(|e| e.to_string())?;
+    if !config.dist.join("index.html").is_file() {
+        tracing::warn!(dist = %config.dist.display(), "no index.html: the web app is not built; the API still runs");
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, mode = ?config.mode, database = %redact_url(&database.url), "tanpu is serving");
+    http::serve(listener, AppState::new(db, config), http::shutdown_signal())
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}
+
+async fn migrate(database: &DatabaseArgs, action: MigrateAction) -> Result<(), String> {
+    let db = db::connect(database)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let result = match action {
+        MigrateAction::Up { steps } => Migrator::up(&db, steps).await,
+        MigrateAction::Down { steps } => Migrator::down(&db, Some(steps)).await,
+        MigrateAction::Status => {
+            let migrations = Migrator::get_migration_with_status(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            for m in migrations {
+                println!("{:<10} {}", format!("{:?}", m.status()), m.name());
+            }
+            Ok(())
+        }
+    };
+    result.map_err(|e| format!("migration failed: {e}"))
+}
+
+async fn demo_seed(database: &DatabaseArgs) -> Result<(), String> {
+    let db = db::connect_and_migrate(database)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let report = demo::seed(&db).await.map_err(|e| e.to_string())?;
+    println!(
+        "demo seed: {} accounts created, {} already there",
+        report.accounts_created, report.accounts_existing
+    );
+    println!("demo logins (password for all: {}):", demo::DEMO_PASSWORD);
+    for account in demo::DEMO_ACCOUNTS {
+        println!(
+            "  {:<9} {:<22} {}",
+            account.role.as_str(),
+            account.login,
+            account.nickname
+        );
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages and logs.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _password)) => {
+                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://tanpu:hunter2@db:5432/tanpu"),
+            "postgres://tanpu:***@db:5432/tanpu"
+        );
+        assert_eq!(
+            redact_url("postgres://root@127.0.0.1/x"),
+            "postgres://root@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/tanpu.db"),
+            "sqlite://data/tanpu.db"
+        );
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

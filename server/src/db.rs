@@ -1,0 +1,85 @@
+//! Opening the database: SQLite (the embedded default) or PostgreSQL, chosen
+//! by the URL, with the settings each needs to keep money-like data safe.
+
+use crate::config::DatabaseArgs;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::path::Path;
+use std::time::Duration;
+use tanpu_migrations::{Migrator, MigratorTrait};
+
+/// How long a SQLite writer waits for the write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens a pool on the configured database. For SQLite the file and its
+/// folder are created if missing, and every connection runs in WAL mode with
+/// foreign keys on and `synchronous=FULL` (a committed credit survives a
+/// power cut).
+///
+/// # Errors
+/// The database cannot be reached or the file cannot be created.
+pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
+    let url = args.url.as_str();
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    if url.starts_with("sqlite:") {
+        let folder = sqlite_file(url)
+            .and_then(|path| Path::new(path).parent())
+            .filter(|folder| !folder.as_os_str().is_empty());
+        if let Some(folder) = folder {
+            std::fs::create_dir_all(folder).map_err(|e| {
+                DbErr::Custom(format!("cannot create {}: {e}", folder.display()))
+            })?;
+        }
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            });
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    Database::connect(options).await
+}
+
+/// Opens the database and applies every pending migration.
+///
+/// # Errors
+/// As [`connect`], or a migration failed.
+pub async fn connect_and_migrate(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(args).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The file path inside a `sqlite:` URL, or `None` for an in-memory database.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(sqlite_file("sqlite://data/tanpu.db"), Some("data/tanpu.db"));
+        assert_eq!(
+            sqlite_file("sqlite:///tmp/x.db?mode=rwc"),
+            Some("/tmp/x.db")
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! sea-orm entities: one module per table, shaped exactly like the
+//! migrations. They carry no behaviour (that lives in `services`) and never
+//! cross the wire (the API speaks `tanpu_core::api` types).
+
+pub mod daily_totals;
+pub mod settings;
+pub mod users;

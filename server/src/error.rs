@@ -1,0 +1,133 @@
+//! The one error type of the HTTP layer and its mapping to a status and the
+//! JSON body `{"error": {"code", "message", "details"}}`.
+//!
+//! Server-side failures (5xx) are logged with their cause and answered with a
+//! generic message: a partner or citizen never sees SQL or a stack trace.
+
+use crate::services::ServiceError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tanpu_core::api::{ErrorBody, ErrorCode, ErrorDetail};
+
+/// Everything a handler can answer instead of success.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such route or resource.
+    #[error("not found")]
+    NotFound,
+    /// The route exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The body is not JSON: a syntax error at a position.
+    #[error("the body is not valid JSON: {message}")]
+    InvalidJson {
+        /// serde_json's description.
+        message: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+    },
+    /// JSON of the wrong shape, or values we do not accept.
+    #[error("{message}")]
+    Validation {
+        /// For a person.
+        message: String,
+        /// For a machine: which field and why.
+        details: Value,
+    },
+    /// The body is larger than this route accepts.
+    #[error("the body is larger than {limit_bytes} bytes")]
+    PayloadTooLarge {
+        /// The route's limit.
+        limit_bytes: usize,
+    },
+    /// The body is not `application/json`.
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    /// The state forbids it (e.g. a taken login).
+    #[error("{message}")]
+    Conflict {
+        /// For a person.
+        message: String,
+        /// For a machine.
+        details: Value,
+    },
+    /// The database (or another dependency) cannot be reached now.
+    #[error("the service is unavailable; try again shortly")]
+    Unavailable(String),
+    /// A bug or an unexpected failure; the cause goes to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            Self::InvalidJson { .. } => (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson),
+            Self::Validation { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ValidationFailed,
+            ),
+            Self::PayloadTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            Self::Conflict { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+        }
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::InvalidJson { line, column, .. } => json!({ "line": line, "column": column }),
+            Self::Validation { details, .. } | Self::Conflict { details, .. } => details.clone(),
+            Self::PayloadTooLarge { limit_bytes } => json!({ "limit_bytes": limit_bytes }),
+            _ => Value::Null,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        match &self {
+            Self::Internal(cause) => tracing::error!(%cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
+            _ => {}
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: self.to_string(),
+                details: self.details(),
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::Invalid { field, reason } => Self::Validation {
+                message: format!("{field}: {reason}"),
+                details: json!({ "field": field, "reason": reason }),
+            },
+            ServiceError::Conflict { field, message } => Self::Conflict {
+                message,
+                details: json!({ "field": field }),
+            },
+            ServiceError::Unavailable(cause) => Self::Unavailable(cause),
+            ServiceError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}

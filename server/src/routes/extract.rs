@@ -1,0 +1,99 @@
+//! Extractors whose rejections are [`AppError`]s, so malformed input gets the
+//! same JSON error shape as everything else.
+
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// The largest JSON body the API accepts unless a route says otherwise.
+pub const API_BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// A JSON body: `application/json`, within the size limit, and of the
+/// expected shape (request types refuse unknown fields).
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge {
+                    limit_bytes: API_BODY_LIMIT_BYTES,
+                }
+            } else {
+                AppError::Validation {
+                    message: format!("the body could not be read: {rejection}"),
+                    details: Value::Null,
+                }
+            }
+        })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, telling a syntax error (400, with its position) from a
+/// well-formed body of the wrong shape (422, with the reason).
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => AppError::InvalidJson {
+                message: e.to_string(),
+                line: e.line(),
+                column: e.column(),
+            },
+            Category::Data => AppError::Validation {
+                message: e.to_string(),
+                details: json!({ "line": e.line(), "column": e.column() }),
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tanpu_core::api::RegisterRequest;
+
+    #[test]
+    fn syntax_errors_carry_their_position() {
+        let err = parse::<RegisterRequest>(b"{\n  \"login\": ,").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                AppError::InvalidJson {
+                    line: 2,
+                    column: 12,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_a_validation_error() {
+        let err = parse::<RegisterRequest>(
+            br#"{"login":"a@b.cn","password":"p","nickname":"n","privacy_notice_version":"v","admin":true}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(err, AppError::Validation { .. }), "{err:?}");
+    }
+}

@@ -1,0 +1,105 @@
+//! The HTTP surface: `/api/v1` (JSON), `/healthz`, `/readyz`, and the web app.
+//!
+//! Handlers parse, call one service, and map the answer to a DTO; they hold
+//! no SQL. Every error leaves through [`AppError`](crate::error::AppError), so
+//! all of them share one JSON shape.
+
+mod auth;
+mod extract;
+mod health;
+mod public;
+mod static_files;
+
+use crate::config::Config;
+use crate::error::AppError;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sea_orm::DatabaseConnection;
+use std::any::Any;
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use extract::API_BODY_LIMIT_BYTES;
+pub use static_files::StaticFiles;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// The resolved configuration.
+    pub config: Arc<Config>,
+    /// The web app's files.
+    pub static_files: StaticFiles,
+}
+
+impl AppState {
+    /// Bundles the pool and the configuration.
+    #[must_use]
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let static_files = StaticFiles::new(&config.dist);
+        Self {
+            db,
+            config: Arc::new(config),
+            static_files,
+        }
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/public/stats", get(public::stats))
+        .route("/auth/register", post(auth::register))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .fallback(static_files::serve)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                        let id = req
+                            .headers()
+                            .get(&REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+                    })
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// A panic in a handler is a bug: log it, answer 500 in our shape, keep serving.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let cause = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    AppError::Internal(format!("handler panicked: {cause}")).into_response()
+}

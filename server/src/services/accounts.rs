@@ -1,0 +1,209 @@
+//! Accounts: creating people with a login and a password.
+//!
+//! Passwords are hashed with argon2id at OWASP's minimum parameters or above,
+//! on a blocking thread so that hashing (tens of milliseconds by design) never
+//! stalls the async runtime.
+
+use super::{ServiceError, ServiceResult};
+use crate::entities::users;
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
+};
+use tanpu_core::UserId;
+use tanpu_core::account::{self, Login, PRIVACY_NOTICE_VERSION, Role};
+use tanpu_core::api::{RegisterRequest, UserView};
+
+/// argon2id memory cost in KiB: OWASP's minimum, 19 MiB.
+const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
+/// argon2id passes.
+const ARGON2_PASSES: u32 = 2;
+/// argon2id lanes.
+const ARGON2_LANES: u32 = 1;
+
+/// A person to create, already parsed.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Normalised login.
+    pub login: Login,
+    /// Checked nickname.
+    pub nickname: String,
+    /// The password as typed (hashed before it is stored).
+    pub password: String,
+    /// What they may do.
+    pub role: Role,
+}
+
+impl NewUser {
+    /// Parses a citizen's registration, refusing what `tanpu_core::account`
+    /// refuses and a consent to any notice but the current one.
+    ///
+    /// # Errors
+    /// [`ServiceError::Invalid`] naming the first field at fault.
+    pub fn from_registration(req: RegisterRequest) -> ServiceResult<Self> {
+        let invalid = |field, err: account::FieldError| ServiceError::Invalid {
+            field,
+            reason: reason_code(err).to_owned(),
+        };
+        let login = Login::parse(&req.login).map_err(|e| invalid("login", e))?;
+        let nickname =
+            account::parse_nickname(&req.nickname).map_err(|e| invalid("nickname", e))?;
+        account::check_new_password(&req.password).map_err(|e| invalid("password", e))?;
+        if req.privacy_notice_version != PRIVACY_NOTICE_VERSION {
+            return Err(ServiceError::Invalid {
+                field: "privacy_notice_version",
+                reason: "consent_required".to_owned(),
+            });
+        }
+        Ok(Self {
+            login,
+            nickname,
+            password: req.password,
+            role: Role::Citizen,
+        })
+    }
+}
+
+/// The stable reason code of a field error.
+fn reason_code(err: account::FieldError) -> &'static str {
+    use account::FieldError as E;
+    match err {
+        E::Empty => "required",
+        E::NotALogin => "not_a_login",
+        E::TooShort => "too_short",
+        E::TooLong => "too_long",
+        E::TooCommon => "too_common",
+        E::BadCharacters => "bad_characters",
+    }
+}
+
+/// Creates a person. The login is unique: a taken one is a conflict, decided
+/// by the database's unique index so that two concurrent registrations of the
+/// same login cannot both succeed.
+///
+/// # Errors
+/// [`ServiceError::Conflict`] for a taken login; database failures.
+pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> ServiceResult<UserView> {
+    let password_hash = hash_password(new.password).await?;
+    let now = Utc::now();
+    let row = users::ActiveModel {
+        login: Set(new.login.as_str().to_owned()),
+        nickname: Set(new.nickname),
+        password_hash: Set(password_hash),
+        role: Set(new.role.as_str().to_owned()),
+        consent_version: Set(PRIVACY_NOTICE_VERSION.to_owned()),
+        consent_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => ServiceError::Conflict {
+            field: "login",
+            message: "this login is already registered".to_owned(),
+        },
+        _ => ServiceError::from(e),
+    })?;
+    to_view(row)
+}
+
+/// Finds a person by login.
+///
+/// # Errors
+/// Database failures.
+pub async fn find_by_login(
+    db: &DatabaseConnection,
+    login: &Login,
+) -> ServiceResult<Option<UserView>> {
+    users::Entity::find()
+        .filter(users::Column::Login.eq(login.as_str()))
+        .one(db)
+        .await?
+        .map(to_view)
+        .transpose()
+}
+
+fn to_view(row: users::Model) -> ServiceResult<UserView> {
+    let role = Role::from_name(&row.role).ok_or_else(|| {
+        ServiceError::Internal(format!("user {} has unknown role {}", row.id, row.role))
+    })?;
+    let login = Login::parse(&row.login)
+        .map_err(|_| ServiceError::Internal(format!("user {} has a malformed login", row.id)))?;
+    Ok(UserView {
+        id: UserId(row.id),
+        login,
+        nickname: row.nickname,
+        role,
+    })
+}
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, None)
+        .expect("argon2 parameters are constants within the allowed ranges");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+async fn hash_password(password: String) -> ServiceResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt_bytes = [0_u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt_bytes);
+        let salt = SaltString::encode_b64(&salt_bytes)
+            .map_err(|e| ServiceError::Internal(format!("salt encoding failed: {e}")))?;
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| ServiceError::Internal(format!("hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("hashing task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registration() -> RegisterRequest {
+        RegisterRequest {
+            login: "13800001234".into(),
+            password: "东昌湖-bus-2026".into(),
+            nickname: "小李".into(),
+            privacy_notice_version: PRIVACY_NOTICE_VERSION.into(),
+        }
+    }
+
+    #[test]
+    fn registration_without_current_consent_is_refused() {
+        let mut req = registration();
+        req.privacy_notice_version = "2020-01-01".into();
+        let err = NewUser::from_registration(req).unwrap_err();
+        assert!(matches!(
+            err,
+            ServiceError::Invalid {
+                field: "privacy_notice_version",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn registration_names_the_field_at_fault() {
+        let mut req = registration();
+        req.password = "password".into();
+        let err = NewUser::from_registration(req).unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Invalid { field: "password", ref reason } if reason == "too_common")
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters() {
+        let hash = hash_password("东昌湖-bus-2026".into()).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! Services: the server's behaviour. Each owns its transactions and speaks in
+//! domain types; handlers call exactly one service function per request.
+
+pub mod accounts;
+pub mod rollups;
+pub mod settings;
+pub mod stats;
+
+use sea_orm::sqlx;
+use sea_orm::{DbErr, RuntimeErr};
+
+/// The one error type of the service layer.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// A value the caller sent is not acceptable.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The field, as named in the request.
+        field: &'static str,
+        /// A stable reason code (snake_case).
+        reason: String,
+    },
+    /// The request conflicts with what is stored.
+    #[error("{message}")]
+    Conflict {
+        /// The field at fault.
+        field: &'static str,
+        /// For a person.
+        message: String,
+    },
+    /// The database cannot be reached now; worth retrying.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else: a bug or a broken invariant.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<DbErr> for ServiceError {
+    fn from(err: DbErr) -> Self {
+        if is_transient(&err) {
+            Self::Unavailable(err.to_string())
+        } else {
+            Self::Internal(err.to_string())
+        }
+    }
+}
+
+/// The result of a service call.
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Whether a database error means "the database is not reachable now" (503,
+/// worth retrying) rather than a bug: no connection could be had, or the one
+/// in use broke mid-statement.
+#[must_use]
+pub fn is_transient(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+            )
+        }
+        _ => false,
+    }
+}

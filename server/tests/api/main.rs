@@ -1,0 +1,11 @@
+//! Integration tests: the real router on port 0 against a fresh, migrated
+//! database per test — SQLite by default, PostgreSQL when
+//! `TANPU_TEST_PG_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432`).
+//! One test binary, so the server code is linked once.
+
+mod errors;
+mod health;
+mod helpers;
+mod registration;
+mod stats;
+mod web_app;
