@@ -89,9 +89,10 @@ pub struct RegisterRequest {
     pub password: String,
     /// The name shown to others (e.g. on the leaderboard).
     pub nickname: String,
-    /// The version of the privacy notice the person accepted; must equal
-    /// [`crate::account::PRIVACY_NOTICE_VERSION`].
-    pub privacy_notice_version: String,
+    /// The person accepted the privacy notice; must be `true`. The server
+    /// records which version ([`crate::account::PRIVACY_NOTICE_VERSION`]) and
+    /// when.
+    pub consent: bool,
 }
 
 /// A person as the API shows them to themselves or to an administrator.

@@ -30,9 +30,8 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
             .and_then(|path| Path::new(path).parent())
             .filter(|folder| !folder.as_os_str().is_empty());
         if let Some(folder) = folder {
-            std::fs::create_dir_all(folder).map_err(|e| {
-                DbErr::Custom(format!("cannot create {}: {e}", folder.display()))
-            })?;
+            std::fs::create_dir_all(folder)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", folder.display())))?;
         }
         options
             .max_connections(8)

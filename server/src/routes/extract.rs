@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn unknown_fields_are_a_validation_error() {
         let err = parse::<RegisterRequest>(
-            br#"{"login":"a@b.cn","password":"p","nickname":"n","privacy_notice_version":"v","admin":true}"#,
+            br#"{"login":"a@b.cn","password":"p","nickname":"n","consent":true,"admin":true}"#,
         )
         .unwrap_err();
         assert!(matches!(err, AppError::Validation { .. }), "{err:?}");

@@ -51,9 +51,9 @@ impl NewUser {
         let nickname =
             account::parse_nickname(&req.nickname).map_err(|e| invalid("nickname", e))?;
         account::check_new_password(&req.password).map_err(|e| invalid("password", e))?;
-        if req.privacy_notice_version != PRIVACY_NOTICE_VERSION {
+        if !req.consent {
             return Err(ServiceError::Invalid {
-                field: "privacy_notice_version",
+                field: "consent",
                 reason: "consent_required".to_owned(),
             });
         }
@@ -170,19 +170,19 @@ mod tests {
             login: "13800001234".into(),
             password: "东昌湖-bus-2026".into(),
             nickname: "小李".into(),
-            privacy_notice_version: PRIVACY_NOTICE_VERSION.into(),
+            consent: true,
         }
     }
 
     #[test]
-    fn registration_without_current_consent_is_refused() {
+    fn registration_without_consent_is_refused() {
         let mut req = registration();
-        req.privacy_notice_version = "2020-01-01".into();
+        req.consent = false;
         let err = NewUser::from_registration(req).unwrap_err();
         assert!(matches!(
             err,
             ServiceError::Invalid {
-                field: "privacy_notice_version",
+                field: "consent",
                 ..
             }
         ));

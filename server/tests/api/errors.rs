@@ -86,9 +86,9 @@ async fn unknown_fields_and_wrong_types_are_422() {
     let app = spawn_app().await;
     for body in [
         json!({"login": "13800000001", "password": "a-long-pass", "nickname": "n",
-               "privacy_notice_version": "2026-11-29", "role": "admin"}),
+               "consent": true, "role": "admin"}),
         json!({"login": 13800000001_u64, "password": "a-long-pass", "nickname": "n",
-               "privacy_notice_version": "2026-11-29"}),
+               "consent": true}),
         json!([]),
     ] {
         let (status, error) = error_of(app.post_json("/api/v1/auth/register", &body).await).await;

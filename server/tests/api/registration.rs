@@ -3,14 +3,13 @@
 use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tanpu_core::account::PRIVACY_NOTICE_VERSION;
 
 fn registration(login: &str, password: &str) -> Value {
     json!({
         "login": login,
         "password": password,
         "nickname": "东昌湖骑手",
-        "privacy_notice_version": PRIVACY_NOTICE_VERSION,
+        "consent": true,
     })
 }
 
@@ -76,8 +75,8 @@ async fn weak_passwords_and_missing_consent_are_refused_by_field() {
         ),
         (
             json!({"login": "13800001234", "password": "k5-bus-to-work", "nickname": "n",
-                   "privacy_notice_version": "1999-01-01"}),
-            "privacy_notice_version",
+                   "consent": false}),
+            "consent",
             "consent_required",
         ),
     ];
