@@ -1,8 +1,10 @@
 //! The JSON shapes of `/api/v1`, shared by the server and the browser app.
 
 use crate::account::{Login, Role};
-use crate::ids::UserId;
+use crate::binding::SubjectType;
+use crate::ids::{BindingId, UserId};
 use crate::units::{GramsCo2e, Points};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/public/stats`: what the whole city has achieved so far.
@@ -48,6 +50,8 @@ pub enum ErrorCode {
     Forbidden,
     /// The request conflicts with the current state (e.g. a taken login).
     Conflict,
+    /// The account is frozen by an administrator.
+    AccountFrozen,
     /// Too many requests; retry after the time in `Retry-After`.
     RateLimited,
     /// The server cannot serve this now (e.g. the database is unreachable).
@@ -106,6 +110,80 @@ pub struct UserView {
     pub nickname: String,
     /// What they may do.
     pub role: Role,
+    /// Frozen accounts cannot sign in or earn credits.
+    pub frozen: bool,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Mobile number or e-mail address, as typed.
+    pub login: String,
+    /// The password.
+    pub password: String,
+}
+
+/// The answer to a login or a refresh. The refresh token travels separately,
+/// in an httpOnly cookie the page's scripts cannot read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// A JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Who signed in.
+    pub user: UserView,
+}
+
+/// `POST /api/v1/me/password`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password in use now.
+    pub current_password: String,
+    /// The new one.
+    pub new_password: String,
+}
+
+/// `PUT /api/v1/admin/users/{id}/role`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRoleRequest {
+    /// The role the person gets.
+    pub role: Role,
+}
+
+/// `POST /api/v1/me/bindings`: the same subject shape partners send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindingRequest {
+    /// Card or plate.
+    #[serde(rename = "type")]
+    pub kind: SubjectType,
+    /// The number or plate as typed.
+    pub value: String,
+}
+
+/// A binding as its owner sees it: never the full number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindingView {
+    /// The id (for removal).
+    pub id: BindingId,
+    /// Card or plate.
+    #[serde(rename = "type")]
+    pub kind: SubjectType,
+    /// E.g. `•••• 9012` or `鲁P·***45`.
+    pub masked: String,
+    /// When it was bound.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/me/bindings`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindingList {
+    /// Active bindings, oldest first.
+    pub bindings: Vec<BindingView>,
 }
 
 #[cfg(test)]

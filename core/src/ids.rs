@@ -37,6 +37,11 @@ typed_id!(
     UserId
 );
 
+typed_id!(
+    /// A card or plate bound to a citizen.
+    BindingId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

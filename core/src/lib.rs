@@ -6,9 +6,10 @@
 
 pub mod account;
 pub mod api;
+pub mod binding;
 pub mod format;
 pub mod ids;
 pub mod units;
 
-pub use ids::UserId;
+pub use ids::{BindingId, UserId};
 pub use units::{GramsCo2e, Points};

@@ -3,7 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    big_integer, big_pk_auto, date, string, string_uniq, text, timestamp_with_time_zone,
+    big_integer, big_pk_auto, date, string, string_null, string_uniq, text,
+    timestamp_with_time_zone, timestamp_with_time_zone_null,
 };
 
 #[derive(DeriveMigrationName)]
@@ -19,6 +20,8 @@ enum Users {
     Role,
     ConsentVersion,
     ConsentAt,
+    FrozenAt,
+    FrozenReason,
     CreatedAt,
 }
 
@@ -57,6 +60,9 @@ impl MigrationTrait for Migration {
                     // PIPL: the version of the privacy notice accepted, and when.
                     .col(string(Users::ConsentVersion))
                     .col(timestamp_with_time_zone(Users::ConsentAt))
+                    // Set by an administrator: blocks sign-in and crediting.
+                    .col(timestamp_with_time_zone_null(Users::FrozenAt))
+                    .col(string_null(Users::FrozenReason))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     .to_owned(),
             )

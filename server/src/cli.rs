@@ -2,11 +2,13 @@
 //! operator's chores. Every command that touches the database takes the same
 //! `--database-url` / `TANPU_DATABASE_URL`.
 
-use crate::config::{Config, DatabaseArgs, Mode, ServeArgs};
+use crate::config::{Config, DatabaseArgs, ServeArgs, StoredSecrets};
 use crate::routes::AppState;
+use crate::services::accounts::NewUser;
 use crate::{db, demo, http, services, telemetry};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use tanpu_core::account::{self, Login, Role};
 use tanpu_migrations::{Migrator, MigratorTrait};
 
 /// Tanpu: personal carbon accounts for a city.
@@ -35,6 +37,28 @@ enum Command {
     Demo {
         #[command(subcommand)]
         action: DemoAction,
+    },
+    /// Administrators.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminAction {
+    /// Create an administrator (the first one, typically).
+    Create {
+        /// Mobile number or e-mail address to sign in with.
+        #[arg(long)]
+        login: String,
+        /// The password; when omitted it is read from standard input (one
+        /// line), which keeps it out of the shell history.
+        #[arg(long)]
+        password: Option<String>,
+        /// The name shown in the console.
+        #[arg(long, default_value = "管理员")]
+        nickname: String,
     },
 }
 
@@ -91,6 +115,14 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo {
             action: DemoAction::Seed,
         } => demo_seed(&cli.database).await,
+        Command::Admin {
+            action:
+                AdminAction::Create {
+                    login,
+                    password,
+                    nickname,
+                },
+        } => admin_create(&cli.database, &login, password, &nickname).await,
     }
 }
 
@@ -98,16 +130,14 @@ async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
     let db = db::connect_and_migrate(database)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
-    let demo_secret = if args.mode == Mode::Demo && args.jwt_secret.is_none() {
-        Some(
-            services::settings::demo_jwt_secret(&db)
-                .await
-                .map_err(|e| e.to_string())?,
-        )
+    let stored = if Config::needs_stored_secrets(&args) {
+        services::settings::demo_secrets(&db)
+            .await
+            .map_err(|e| e.to_string())?
     } else {
-        None
+        StoredSecrets::default()
     };
-    let config = Config::resolve(args, demo_secret).map_err(|e| e.to_string())?;
+    let config = Config::resolve(args, stored).map_err(|e| e.to_string())?;
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(dist = %config.dist.display(), "no index.html: the web app is not built; the API still runs");
     }
@@ -116,7 +146,8 @@ async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, mode = ?config.mode, database = %redact_url(&database.url), "tanpu is serving");
-    http::serve(listener, AppState::new(db, config), http::shutdown_signal())
+    let state = AppState::new(db, config).map_err(|e| e.to_string())?;
+    http::serve(listener, state, http::shutdown_signal())
         .await
         .map_err(|e| format!("server failed: {e}"))
 }
@@ -160,6 +191,55 @@ async fn demo_seed(database: &DatabaseArgs) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+async fn admin_create(
+    database: &DatabaseArgs,
+    login: &str,
+    password: Option<String>,
+    nickname: &str,
+) -> Result<(), String> {
+    let password = match password {
+        Some(p) => p,
+        None => read_password_line()?,
+    };
+    let login = Login::parse(login).map_err(|e| format!("--login: {e}"))?;
+    let nickname = account::parse_nickname(nickname).map_err(|e| format!("--nickname: {e}"))?;
+    account::check_new_password(&password).map_err(|e| format!("password: {e}"))?;
+    let db = db::connect_and_migrate(database)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let user = services::accounts::create_user(
+        &db,
+        NewUser {
+            login,
+            nickname,
+            password,
+            role: Role::Admin,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("administrator {} created with id {}", user.login, user.id);
+    Ok(())
+}
+
+fn read_password_line() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        eprint!("password: ");
+        std::io::stderr().flush().ok();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err("no password given (use --password or standard input)".to_owned());
+    }
+    Ok(password)
 }
 
 /// The URL without its password, for messages and logs.

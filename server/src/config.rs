@@ -13,9 +13,9 @@ use std::path::PathBuf;
 /// The embedded default: a SQLite file under `./data`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tanpu.db";
 
-/// The fewest bytes a production JWT secret may have (HS256 wants a key at
-/// least as long as its 256-bit output).
-pub const MIN_JWT_SECRET_BYTES: usize = 32;
+/// The fewest bytes a secret key may have (HS256 and HMAC-SHA256 want a key
+/// at least as long as their 256-bit output).
+pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Which database to use.
 #[derive(Args, Clone, Debug)]
@@ -90,6 +90,11 @@ pub struct ServeArgs {
     /// production mode; generated and stored in demo mode.
     #[arg(long, env = "TANPU_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
+    /// Key of the keyed hash under which card numbers and plates are stored
+    /// (at least 32 bytes). Required in production mode; generated and stored
+    /// in demo mode. Changing it orphans every binding.
+    #[arg(long, env = "TANPU_BINDING_KEY", hide_env_values = true)]
+    pub binding_key: Option<Secret>,
     /// `production` refuses to start without secrets; `demo` generates them.
     #[arg(long, env = "TANPU_MODE", value_enum, default_value = "production")]
     pub mode: Mode,
@@ -104,6 +109,8 @@ pub struct Config {
     pub dist: PathBuf,
     /// The access-token signing key.
     pub jwt_secret: Secret,
+    /// The binding hash key.
+    pub binding_key: Secret,
     /// Production or demo.
     pub mode: Mode,
 }
@@ -111,38 +118,55 @@ pub struct Config {
 /// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// Production mode without `TANPU_JWT_SECRET`.
+    /// Production mode without a required secret.
     #[error(
-        "TANPU_JWT_SECRET is not set: production mode needs a signing key of at least {MIN_JWT_SECRET_BYTES} bytes (or run with TANPU_MODE=demo)"
+        "{0} is not set: production mode needs a key of at least {MIN_SECRET_BYTES} bytes (or run with TANPU_MODE=demo)"
     )]
-    MissingJwtSecret,
+    MissingSecret(&'static str),
     /// A key too short to be safe.
-    #[error("TANPU_JWT_SECRET is {0} bytes long; it must have at least {MIN_JWT_SECRET_BYTES}")]
-    WeakJwtSecret(usize),
+    #[error("{0} is {1} bytes long; it must have at least {MIN_SECRET_BYTES}")]
+    WeakSecret(&'static str, usize),
+}
+
+/// Secrets the demo mode generated earlier and keeps in the database.
+#[derive(Clone, Debug, Default)]
+pub struct StoredSecrets {
+    /// For `TANPU_JWT_SECRET`.
+    pub jwt_secret: Option<Secret>,
+    /// For `TANPU_BINDING_KEY`.
+    pub binding_key: Option<Secret>,
 }
 
 impl Config {
-    /// Checks the flags. `stored_demo_secret` is called only in demo mode
-    /// when no secret was given, and returns the one kept in the database.
+    /// Checks the flags. In demo mode a secret that was not given is taken
+    /// from `stored` (generated earlier and kept in the database).
     ///
     /// # Errors
     /// [`ConfigError`] when a required secret is missing or too short.
-    pub fn resolve(args: ServeArgs, demo_secret: Option<Secret>) -> Result<Self, ConfigError> {
-        let jwt_secret = match (args.jwt_secret, args.mode, demo_secret) {
-            (Some(secret), _, _) => secret,
-            (None, Mode::Demo, Some(generated)) => generated,
-            (None, _, _) => return Err(ConfigError::MissingJwtSecret),
+    pub fn resolve(args: ServeArgs, stored: StoredSecrets) -> Result<Self, ConfigError> {
+        let demo = args.mode == Mode::Demo;
+        let pick = |name: &'static str, given: Option<Secret>, stored: Option<Secret>| {
+            let secret = given
+                .or(stored.filter(|_| demo))
+                .ok_or(ConfigError::MissingSecret(name))?;
+            match secret.expose().len() {
+                len if len < MIN_SECRET_BYTES => Err(ConfigError::WeakSecret(name, len)),
+                _ => Ok(secret),
+            }
         };
-        let len = jwt_secret.expose().len();
-        if len < MIN_JWT_SECRET_BYTES {
-            return Err(ConfigError::WeakJwtSecret(len));
-        }
         Ok(Self {
+            jwt_secret: pick("TANPU_JWT_SECRET", args.jwt_secret, stored.jwt_secret)?,
+            binding_key: pick("TANPU_BINDING_KEY", args.binding_key, stored.binding_key)?,
             bind: args.bind,
             dist: args.dist,
-            jwt_secret,
             mode: args.mode,
         })
+    }
+
+    /// Whether [`Config::resolve`] will need stored secrets for `args`.
+    #[must_use]
+    pub fn needs_stored_secrets(args: &ServeArgs) -> bool {
+        args.mode == Mode::Demo && (args.jwt_secret.is_none() || args.binding_key.is_none())
     }
 }
 
@@ -155,27 +179,49 @@ mod tests {
             bind: "127.0.0.1:0".parse().unwrap(),
             dist: "dist".into(),
             jwt_secret: secret.map(|s| Secret::new(s.into())),
+            binding_key: Some(Secret::new("b".repeat(32))),
             mode,
+        }
+    }
+
+    fn stored(value: &str) -> StoredSecrets {
+        StoredSecrets {
+            jwt_secret: Some(Secret::new(value.into())),
+            binding_key: Some(Secret::new(value.into())),
         }
     }
 
     #[test]
     fn production_without_a_secret_refuses_to_start() {
-        let err = Config::resolve(args(None, Mode::Production), None).unwrap_err();
-        assert!(matches!(err, ConfigError::MissingJwtSecret));
+        let err =
+            Config::resolve(args(None, Mode::Production), stored(&"s".repeat(43))).unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::MissingSecret("TANPU_JWT_SECRET")
+        ));
     }
 
     #[test]
     fn short_secrets_are_refused() {
-        let err = Config::resolve(args(Some("short"), Mode::Production), None).unwrap_err();
-        assert!(matches!(err, ConfigError::WeakJwtSecret(5)));
+        let err = Config::resolve(
+            args(Some("short"), Mode::Production),
+            StoredSecrets::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::WeakSecret("TANPU_JWT_SECRET", 5)
+        ));
     }
 
     #[test]
-    fn demo_mode_uses_the_stored_secret() {
-        let stored = Secret::new("s".repeat(43));
-        let config = Config::resolve(args(None, Mode::Demo), Some(stored.clone())).unwrap();
-        assert_eq!(config.jwt_secret, stored);
+    fn demo_mode_uses_the_stored_secrets() {
+        let mut demo = args(None, Mode::Demo);
+        demo.binding_key = None;
+        assert!(Config::needs_stored_secrets(&demo));
+        let config = Config::resolve(demo, stored(&"s".repeat(43))).unwrap();
+        assert_eq!(config.jwt_secret.expose(), "s".repeat(43));
+        assert_eq!(config.binding_key.expose(), "s".repeat(43));
     }
 
     #[test]

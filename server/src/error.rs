@@ -6,7 +6,7 @@
 
 use crate::services::ServiceError;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tanpu_core::api::{ErrorBody, ErrorCode, ErrorDetail};
@@ -47,6 +47,15 @@ pub enum AppError {
     /// The body is not `application/json`.
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// The credentials do not allow this.
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    /// The account is frozen.
+    #[error("this account is frozen; contact the city's carbon-inclusion service")]
+    AccountFrozen,
     /// The state forbids it (e.g. a taken login).
     #[error("{message}")]
     Conflict {
@@ -81,6 +90,9 @@ impl AppError {
                 ErrorCode::UnsupportedMediaType,
             ),
             Self::Conflict { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Self::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            Self::AccountFrozen => (StatusCode::FORBIDDEN, ErrorCode::AccountFrozen),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
@@ -111,7 +123,14 @@ impl IntoResponse for AppError {
                 details: self.details(),
             },
         };
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"tanpu\""),
+            );
+        }
+        res
     }
 }
 
@@ -122,10 +141,18 @@ impl From<ServiceError> for AppError {
                 message: format!("{field}: {reason}"),
                 details: json!({ "field": field, "reason": reason }),
             },
-            ServiceError::Conflict { field, message } => Self::Conflict {
+            ServiceError::Conflict {
+                field,
+                reason,
                 message,
-                details: json!({ "field": field }),
+            } => Self::Conflict {
+                message,
+                details: json!({ "field": field, "reason": reason }),
             },
+            ServiceError::Unauthenticated(message) => Self::Unauthorized(message),
+            ServiceError::Forbidden => Self::Forbidden,
+            ServiceError::NotFound => Self::NotFound,
+            ServiceError::AccountFrozen => Self::AccountFrozen,
             ServiceError::Unavailable(cause) => Self::Unavailable(cause),
             ServiceError::Internal(cause) => Self::Internal(cause),
         }

@@ -2,6 +2,8 @@
 //! migrations. They carry no behaviour (that lives in `services`) and never
 //! cross the wire (the API speaks `tanpu_core::api` types).
 
+pub mod bindings;
 pub mod daily_totals;
+pub mod refresh_tokens;
 pub mod settings;
 pub mod users;

@@ -22,6 +22,10 @@ pub struct Model {
     pub consent_version: String,
     /// When it was accepted.
     pub consent_at: DateTimeUtc,
+    /// When an administrator froze the account; `None` when active.
+    pub frozen_at: Option<DateTimeUtc>,
+    /// Why it was frozen.
+    pub frozen_reason: Option<String>,
     /// When the account was created.
     pub created_at: DateTimeUtc,
 }

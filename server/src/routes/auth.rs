@@ -1,13 +1,23 @@
-//! Registration (sign-in and sessions come with the accounts work).
+//! Registration and sessions: `/api/v1/auth/…`.
+//!
+//! The refresh token lives in an httpOnly, SameSite=Strict cookie scoped to
+//! `/api/v1/auth`, so page scripts cannot read it and other routes never
+//! receive it; it is `Secure` whenever the request came over HTTPS.
 
 use super::AppState;
 use super::extract::ApiJson;
 use crate::error::AppError;
 use crate::services::accounts::{self, NewUser};
+use crate::services::sessions::{self, IssuedSession, REFRESH_TOKEN_DAYS};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use tanpu_core::api::{RegisterRequest, UserView};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use tanpu_core::api::{LoginRequest, RegisterRequest, SessionView, UserView};
+
+/// The refresh cookie's name.
+pub const REFRESH_COOKIE: &str = "tanpu_refresh";
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 
 /// `POST /api/v1/auth/register`: a citizen creates an account.
 pub async fn register(
@@ -17,4 +27,75 @@ pub async fn register(
     let new = NewUser::from_registration(req)?;
     let user = accounts::create_user(&state.db, new).await?;
     Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// `POST /api/v1/auth/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<(CookieJar, Json<SessionView>), AppError> {
+    let session = sessions::login(&state.db, &state.tokens, req).await?;
+    Ok(with_refresh_cookie(jar, &headers, session))
+}
+
+/// `POST /api/v1/auth/refresh`: the refresh cookie for a new access token
+/// (and a new refresh cookie).
+pub async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<(CookieJar, Json<SessionView>), AppError> {
+    let presented = jar
+        .get(REFRESH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .ok_or(AppError::Unauthorized("not signed in"))?;
+    match sessions::refresh(&state.db, &state.tokens, &presented).await {
+        Ok(session) => Ok(with_refresh_cookie(jar, &headers, session)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /api/v1/auth/logout`: ends the session and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<(CookieJar, StatusCode), AppError> {
+    if let Some(cookie) = jar.get(REFRESH_COOKIE) {
+        sessions::logout(&state.db, cookie.value()).await?;
+    }
+    Ok((clear_refresh_cookie(jar), StatusCode::NO_CONTENT))
+}
+
+/// Puts the session's refresh token in the cookie and returns the body.
+pub fn with_refresh_cookie(
+    jar: CookieJar,
+    headers: &HeaderMap,
+    session: IssuedSession,
+) -> (CookieJar, Json<SessionView>) {
+    let cookie = Cookie::build((REFRESH_COOKIE, session.refresh_token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path(REFRESH_COOKIE_PATH)
+        .max_age(cookie::time::Duration::days(REFRESH_TOKEN_DAYS))
+        .secure(came_over_https(headers))
+        .build();
+    (jar.add(cookie), Json(session.view))
+}
+
+fn clear_refresh_cookie(jar: CookieJar) -> CookieJar {
+    jar.remove(
+        Cookie::build(REFRESH_COOKIE)
+            .path(REFRESH_COOKIE_PATH)
+            .build(),
+    )
+}
+
+/// Behind a TLS-terminating proxy the scheme arrives as `X-Forwarded-Proto`.
+fn came_over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }

@@ -4,19 +4,24 @@
 //! no SQL. Every error leaves through [`AppError`](crate::error::AppError), so
 //! all of them share one JSON shape.
 
+mod admin;
 mod auth;
+mod auth_user;
 mod extract;
 mod health;
+mod me;
 mod public;
 mod static_files;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::services::ServiceResult;
+use crate::services::tokens::AccessTokens;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use sea_orm::DatabaseConnection;
 use std::any::Any;
 use std::sync::Arc;
@@ -27,6 +32,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use auth::REFRESH_COOKIE;
+pub use auth_user::{AdminUser, AuthUser};
 pub use extract::API_BODY_LIMIT_BYTES;
 pub use static_files::StaticFiles;
 
@@ -39,18 +46,24 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The web app's files.
     pub static_files: StaticFiles,
+    /// Signs and checks access tokens.
+    pub tokens: AccessTokens,
 }
 
 impl AppState {
     /// Bundles the pool and the configuration.
-    #[must_use]
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    ///
+    /// # Errors
+    /// The JWT key is unusable.
+    pub fn new(db: DatabaseConnection, config: Config) -> ServiceResult<Self> {
         let static_files = StaticFiles::new(&config.dist);
-        Self {
+        let tokens = AccessTokens::new(&config.jwt_secret)?;
+        Ok(Self {
             db,
             config: Arc::new(config),
             static_files,
-        }
+            tokens,
+        })
     }
 }
 
@@ -61,6 +74,14 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/public/stats", get(public::stats))
         .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(me::me))
+        .route("/me/password", post(me::change_password))
+        .route("/me/bindings", get(me::list_bindings).post(me::add_binding))
+        .route("/me/bindings/{id}", delete(me::remove_binding))
+        .route("/admin/users/{id}/role", put(admin::set_role))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
 

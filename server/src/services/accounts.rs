@@ -6,7 +6,7 @@
 
 use super::{ServiceError, ServiceResult};
 use crate::entities::users;
-use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Utc;
 use sea_orm::{
@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use tanpu_core::UserId;
 use tanpu_core::account::{self, Login, PRIVACY_NOTICE_VERSION, Role};
-use tanpu_core::api::{RegisterRequest, UserView};
+use tanpu_core::api::{ChangePasswordRequest, RegisterRequest, UserView};
 
 /// argon2id memory cost in KiB: OWASP's minimum, 19 MiB.
 const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
@@ -103,6 +103,7 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> ServiceResult
     .map_err(|e| match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => ServiceError::Conflict {
             field: "login",
+            reason: "taken",
             message: "this login is already registered".to_owned(),
         },
         _ => ServiceError::from(e),
@@ -126,6 +127,121 @@ pub async fn find_by_login(
         .transpose()
 }
 
+/// Finds a person by id.
+///
+/// # Errors
+/// Database failures.
+pub async fn find_by_id(db: &DatabaseConnection, id: UserId) -> ServiceResult<Option<UserView>> {
+    users::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(to_view)
+        .transpose()
+}
+
+/// Checks a login and password. Wrong login and wrong password answer the
+/// same, and take the same time (an unknown login is checked against a
+/// dummy hash), so the answer never tells whether an account exists.
+///
+/// # Errors
+/// [`ServiceError::Unauthenticated`] for a wrong pair;
+/// [`ServiceError::AccountFrozen`] for a right pair on a frozen account.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    login: &str,
+    password: String,
+) -> ServiceResult<UserView> {
+    let row = match Login::parse(login) {
+        Ok(login) => {
+            users::Entity::find()
+                .filter(users::Column::Login.eq(login.as_str()))
+                .one(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let matches = verify_password(row.as_ref().map(|r| r.password_hash.clone()), password).await?;
+    match row {
+        Some(row) if matches => {
+            let user = to_view(row)?;
+            if user.frozen {
+                Err(ServiceError::AccountFrozen)
+            } else {
+                Ok(user)
+            }
+        }
+        _ => Err(ServiceError::Unauthenticated("wrong login or password")),
+    }
+}
+
+/// Replaces a password after checking the current one.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for a wrong current password or a weak new one.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user: UserId,
+    req: ChangePasswordRequest,
+) -> ServiceResult<()> {
+    let row = users::Entity::find_by_id(user.0)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !verify_password(Some(row.password_hash.clone()), req.current_password).await? {
+        return Err(ServiceError::Invalid {
+            field: "current_password",
+            reason: "wrong_password".to_owned(),
+        });
+    }
+    account::check_new_password(&req.new_password).map_err(|e| ServiceError::Invalid {
+        field: "new_password",
+        reason: reason_code(e).to_owned(),
+    })?;
+    let hash = hash_password(req.new_password).await?;
+    let mut active: users::ActiveModel = row.into();
+    active.password_hash = Set(hash);
+    active.update(db).await?;
+    Ok(())
+}
+
+/// Freezes (with a reason) or unfreezes an account. A frozen account cannot
+/// sign in, and its existing access tokens stop working at once.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown id.
+pub async fn set_frozen(
+    db: &DatabaseConnection,
+    user: UserId,
+    reason: Option<String>,
+) -> ServiceResult<UserView> {
+    let row = users::Entity::find_by_id(user.0)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut active: users::ActiveModel = row.into();
+    active.frozen_at = Set(reason.as_ref().map(|_| Utc::now()));
+    active.frozen_reason = Set(reason);
+    to_view(active.update(db).await?)
+}
+
+/// Gives a person a role.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown id.
+pub async fn set_role(
+    db: &DatabaseConnection,
+    user: UserId,
+    role: Role,
+) -> ServiceResult<UserView> {
+    let row = users::Entity::find_by_id(user.0)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut active: users::ActiveModel = row.into();
+    active.role = Set(role.as_str().to_owned());
+    to_view(active.update(db).await?)
+}
+
 fn to_view(row: users::Model) -> ServiceResult<UserView> {
     let role = Role::from_name(&row.role).ok_or_else(|| {
         ServiceError::Internal(format!("user {} has unknown role {}", row.id, row.role))
@@ -137,6 +253,7 @@ fn to_view(row: users::Model) -> ServiceResult<UserView> {
         login,
         nickname: row.nickname,
         role,
+        frozen: row.frozen_at.is_some(),
     })
 }
 
@@ -144,6 +261,36 @@ fn argon2() -> Argon2<'static> {
     let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, None)
         .expect("argon2 parameters are constants within the allowed ranges");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// A valid argon2id hash of a random password, made once, that unknown
+/// logins are checked against so they cost as much as known ones.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"tanpu-dummy-salt").expect("a constant salt encodes");
+        argon2()
+            .hash_password(b"no account has this password", &salt)
+            .map(|hash| hash.to_string())
+            .expect("hashing a constant cannot fail")
+    })
+}
+
+/// Checks `password` against `hash`, or against the dummy hash when there is
+/// no account (the answer is then always `false`, at the same cost).
+async fn verify_password(hash: Option<String>, password: String) -> ServiceResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| ServiceError::Internal(format!("stored hash unreadable: {e}")))?;
+        Ok(argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && known)
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("verification task failed: {e}")))?
 }
 
 async fn hash_password(password: String) -> ServiceResult<String> {

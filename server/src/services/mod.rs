@@ -2,9 +2,12 @@
 //! domain types; handlers call exactly one service function per request.
 
 pub mod accounts;
+pub mod bindings;
 pub mod rollups;
+pub mod sessions;
 pub mod settings;
 pub mod stats;
+pub mod tokens;
 
 use sea_orm::sqlx;
 use sea_orm::{DbErr, RuntimeErr};
@@ -25,9 +28,25 @@ pub enum ServiceError {
     Conflict {
         /// The field at fault.
         field: &'static str,
+        /// A stable reason code (snake_case).
+        reason: &'static str,
         /// For a person.
         message: String,
     },
+    /// No valid credentials: a wrong password, a bad or expired token. The
+    /// message never tells which.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Signed in, but not allowed to do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// No such thing — or not yours, which callers must not be able to tell
+    /// apart.
+    #[error("not found")]
+    NotFound,
+    /// The account is frozen.
+    #[error("this account is frozen; contact the city's carbon-inclusion service")]
+    AccountFrozen,
     /// The database cannot be reached now; worth retrying.
     #[error("unavailable: {0}")]
     Unavailable(String),

@@ -4,7 +4,7 @@ use reqwest::Client;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::net::SocketAddr;
 use std::path::Path;
-use tanpu_server::config::{Config, DatabaseArgs, Mode, Secret};
+use tanpu_server::config::{Config, DatabaseArgs, Mode, Secret, StoredSecrets};
 use tanpu_server::routes::AppState;
 use tempfile::TempDir;
 
@@ -59,14 +59,15 @@ pub async fn spawn_app() -> TestApp {
             bind: "127.0.0.1:0".parse().unwrap(),
             dist: dist.path().to_path_buf(),
             jwt_secret: Some(Secret::new("t".repeat(32))),
+            binding_key: Some(Secret::new("b".repeat(32))),
             mode: Mode::Production,
         },
-        None,
+        StoredSecrets::default(),
     )
     .expect("test config");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::new(db.clone(), config);
+    let state = AppState::new(db.clone(), config).expect("app state");
     tokio::spawn(async move {
         tanpu_server::http::serve(listener, state, std::future::pending())
             .await
@@ -154,4 +155,126 @@ impl Drop for TestDatabase {
             eprintln!("warning: could not drop test database {}", self.args().url);
         }
     }
+}
+
+/// A signed-in person in a test.
+pub struct Session {
+    /// The bearer token.
+    pub access_token: String,
+    /// The refresh cookie's value.
+    pub refresh: String,
+    /// The user id.
+    pub user_id: i64,
+}
+
+impl TestApp {
+    /// Registers a citizen through the API; panics unless it succeeds.
+    pub async fn register(&self, login: &str, password: &str) -> serde_json::Value {
+        let res = self
+            .post_json(
+                "/api/v1/auth/register",
+                &serde_json::json!({
+                    "login": login, "password": password,
+                    "nickname": "测试市民", "consent": true,
+                }),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            reqwest::StatusCode::CREATED,
+            "registering {login}"
+        );
+        res.json().await.unwrap()
+    }
+
+    /// Logs in through the API; panics unless it succeeds.
+    pub async fn login(&self, login: &str, password: &str) -> Session {
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({ "login": login, "password": password }),
+            )
+            .await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "logging in {login}");
+        session_from(res).await
+    }
+
+    /// Registers and logs in a citizen.
+    pub async fn citizen(&self, login: &str) -> Session {
+        self.register(login, "green-commute-2026").await;
+        self.login(login, "green-commute-2026").await
+    }
+
+    /// Creates an administrator through the service and logs them in.
+    pub async fn admin(&self) -> Session {
+        tanpu_server::services::accounts::create_user(
+            &self.db,
+            tanpu_server::services::accounts::NewUser {
+                login: tanpu_core::account::Login::parse("admin@test.cn").unwrap(),
+                nickname: "管理员".into(),
+                password: "admin-secret-2026".into(),
+                role: tanpu_core::account::Role::Admin,
+            },
+        )
+        .await
+        .unwrap();
+        self.login("admin@test.cn", "admin-secret-2026").await
+    }
+
+    /// A request with the session's bearer token.
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        session: &Session,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&session.access_token)
+    }
+
+    /// `POST /api/v1/auth/refresh` with a refresh cookie value.
+    pub async fn refresh(&self, refresh: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/refresh"))
+            .header(
+                "cookie",
+                format!("{}={refresh}", tanpu_server::routes::REFRESH_COOKIE),
+            )
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The session in a login/refresh answer (body and cookie).
+pub async fn session_from(res: reqwest::Response) -> Session {
+    let refresh = refresh_cookie(&res).expect("a refresh cookie");
+    let body: serde_json::Value = res.json().await.unwrap();
+    Session {
+        access_token: body["access_token"].as_str().unwrap().to_owned(),
+        refresh,
+        user_id: body["user"]["id"].as_i64().unwrap(),
+    }
+}
+
+/// The refresh cookie's value in a response's `Set-Cookie`, if any.
+pub fn refresh_cookie(res: &reqwest::Response) -> Option<String> {
+    set_cookie_header(res).and_then(|header| {
+        header
+            .split(';')
+            .next()
+            .and_then(|pair| pair.trim().split_once('='))
+            .map(|(_, value)| value.to_owned())
+    })
+}
+
+/// The whole `Set-Cookie` header for the refresh cookie.
+pub fn set_cookie_header(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(tanpu_server::routes::REFRESH_COOKIE))
+        .map(str::to_owned)
 }

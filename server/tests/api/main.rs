@@ -3,6 +3,8 @@
 //! `TANPU_TEST_PG_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432`).
 //! One test binary, so the server code is linked once.
 
+mod auth;
+mod bindings;
 mod errors;
 mod health;
 mod helpers;

@@ -1,0 +1,73 @@
+//! The signed-in person's own data: `/api/v1/me/…`. Every route acts on the
+//! caller's id from the token, never on an id from the request, except where
+//! it names one of the caller's own things (a binding), which is checked.
+
+use super::AppState;
+use super::auth::with_refresh_cookie;
+use super::auth_user::AuthUser;
+use super::extract::ApiJson;
+use crate::error::AppError;
+use crate::services::{accounts, bindings, sessions};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::CookieJar;
+use tanpu_core::BindingId;
+use tanpu_core::api::{
+    BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView, UserView,
+};
+
+/// `GET /api/v1/me`.
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<UserView>, AppError> {
+    accounts::find_by_id(&state.db, user.id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound)
+}
+
+/// `POST /api/v1/me/password`: every other session ends; this one gets a
+/// fresh session so the person stays signed in.
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> Result<(CookieJar, Json<SessionView>), AppError> {
+    accounts::change_password(&state.db, user.id, req).await?;
+    sessions::revoke_all(&state.db, user.id).await?;
+    let view = accounts::find_by_id(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let session = sessions::new_session_for(&state.db, &state.tokens, view).await?;
+    Ok(with_refresh_cookie(jar, &headers, session))
+}
+
+/// `GET /api/v1/me/bindings`.
+pub async fn list_bindings(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<BindingList>, AppError> {
+    let bindings = bindings::list(&state.db, user.id).await?;
+    Ok(Json(BindingList { bindings }))
+}
+
+/// `POST /api/v1/me/bindings`.
+pub async fn add_binding(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<BindingRequest>,
+) -> Result<(StatusCode, Json<BindingView>), AppError> {
+    let view = bindings::add(&state.db, &state.config.binding_key, user.id, req).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `DELETE /api/v1/me/bindings/{id}`.
+pub async fn remove_binding(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    bindings::remove(&state.db, user.id, BindingId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
