@@ -85,6 +85,66 @@ pub enum Msg {
     NotFoundTitle,
     NotFoundText,
     BackHome,
+    NavLogin,
+    NavRegister,
+    NavProfile,
+    NavPrivacy,
+    RegisterTitle,
+    FieldLogin,
+    FieldNickname,
+    FieldPassword,
+    FieldPasswordHint,
+    ConsentLabel,
+    ReadPrivacy,
+    RegisterSubmit,
+    HaveAccount,
+    LoginTitle,
+    LoginSubmit,
+    NoAccount,
+    Submitting,
+    ProfileLogin,
+    ProfileRole,
+    RoleCitizen,
+    RoleReviewer,
+    RoleAdmin,
+    BindingsTitle,
+    BindingsHelp,
+    BindingsEmpty,
+    BindingType,
+    BindingValue,
+    SubjectTransitCard,
+    SubjectPlate,
+    SubjectFuelCard,
+    BindSubmit,
+    Unbind,
+    PasswordTitle,
+    FieldCurrentPassword,
+    FieldNewPassword,
+    PasswordSubmit,
+    PasswordChanged,
+    Logout,
+    ErrRequired,
+    ErrNotALogin,
+    ErrTooShort,
+    ErrTooLong,
+    ErrTooCommon,
+    ErrBadCharacters,
+    ErrConsentRequired,
+    ErrLoginTaken,
+    ErrWrongCredentials,
+    ErrWrongPassword,
+    ErrNotAPlate,
+    ErrNotACardNumber,
+    ErrAlreadyBound,
+    ErrBoundElsewhere,
+    ErrLimitReached,
+    ErrAccountFrozen,
+    PrivacyTitle,
+    PrivacyIntro,
+    PrivacyCollect,
+    PrivacyCards,
+    PrivacyRights,
+    PrivacyVersion,
 }
 
 impl Msg {
@@ -206,6 +266,152 @@ impl Msg {
             (Self::NotFoundText, En) => "The page you asked for does not exist or has moved.",
             (Self::BackHome, Zh) => "返回首页",
             (Self::BackHome, En) => "Back to the home page",
+            (Self::NavLogin, Zh) => "登录",
+            (Self::NavLogin, En) => "Sign in",
+            (Self::NavRegister, Zh) => "注册",
+            (Self::NavRegister, En) => "Register",
+            (Self::NavProfile, Zh) => "我的账户",
+            (Self::NavProfile, En) => "My account",
+            (Self::NavPrivacy, Zh) => "隐私政策",
+            (Self::NavPrivacy, En) => "Privacy notice",
+            (Self::RegisterTitle, Zh) => "注册碳账户",
+            (Self::RegisterTitle, En) => "Open your carbon account",
+            (Self::FieldLogin, Zh) => "手机号或邮箱",
+            (Self::FieldLogin, En) => "Mobile number or e-mail",
+            (Self::FieldNickname, Zh) => "昵称",
+            (Self::FieldNickname, En) => "Nickname",
+            (Self::FieldPassword, Zh) => "密码",
+            (Self::FieldPassword, En) => "Password",
+            (Self::FieldPasswordHint, Zh) => "至少 8 位，不要使用常见密码。",
+            (Self::FieldPasswordHint, En) => "At least 8 characters; not a common password.",
+            (Self::ConsentLabel, Zh) => "我已阅读并同意隐私政策",
+            (Self::ConsentLabel, En) => "I have read and accept the privacy notice",
+            (Self::ReadPrivacy, Zh) => "阅读隐私政策",
+            (Self::ReadPrivacy, En) => "Read the privacy notice",
+            (Self::RegisterSubmit, Zh) => "注册",
+            (Self::RegisterSubmit, En) => "Register",
+            (Self::HaveAccount, Zh) => "已有账号？去登录",
+            (Self::HaveAccount, En) => "Already registered? Sign in",
+            (Self::LoginTitle, Zh) => "登录",
+            (Self::LoginTitle, En) => "Sign in",
+            (Self::LoginSubmit, Zh) => "登录",
+            (Self::LoginSubmit, En) => "Sign in",
+            (Self::NoAccount, Zh) => "还没有账号？去注册",
+            (Self::NoAccount, En) => "No account yet? Register",
+            (Self::Submitting, Zh) => "正在提交…",
+            (Self::Submitting, En) => "Sending…",
+            (Self::ProfileLogin, Zh) => "登录账号",
+            (Self::ProfileLogin, En) => "Signed in as",
+            (Self::ProfileRole, Zh) => "角色",
+            (Self::ProfileRole, En) => "Role",
+            (Self::RoleCitizen, Zh) => "市民",
+            (Self::RoleCitizen, En) => "Citizen",
+            (Self::RoleReviewer, Zh) => "审核员",
+            (Self::RoleReviewer, En) => "Reviewer",
+            (Self::RoleAdmin, Zh) => "管理员",
+            (Self::RoleAdmin, En) => "Administrator",
+            (Self::BindingsTitle, Zh) => "绑定的卡和车牌",
+            (Self::BindingsTitle, En) => "Bound cards and plates",
+            (Self::BindingsHelp, Zh) => {
+                "绑定后，合作方上报的出行和加油记录才能计入你的账户。卡号只保存加密摘要，页面上只显示末几位。"
+            }
+            (Self::BindingsHelp, En) => {
+                "Once bound, trips and refuelling reported by partners are credited to you. Numbers are stored only as a keyed hash; only the last digits are shown."
+            }
+            (Self::BindingsEmpty, Zh) => "还没有绑定任何卡或车牌。",
+            (Self::BindingsEmpty, En) => "Nothing bound yet.",
+            (Self::BindingType, Zh) => "类型",
+            (Self::BindingType, En) => "Type",
+            (Self::BindingValue, Zh) => "卡号或车牌号",
+            (Self::BindingValue, En) => "Card number or plate",
+            (Self::SubjectTransitCard, Zh) => "公交卡",
+            (Self::SubjectTransitCard, En) => "Transit card",
+            (Self::SubjectPlate, Zh) => "车牌",
+            (Self::SubjectPlate, En) => "Vehicle plate",
+            (Self::SubjectFuelCard, Zh) => "加油卡",
+            (Self::SubjectFuelCard, En) => "Fuel card",
+            (Self::BindSubmit, Zh) => "绑定",
+            (Self::BindSubmit, En) => "Bind",
+            (Self::Unbind, Zh) => "解除绑定",
+            (Self::Unbind, En) => "Remove",
+            (Self::PasswordTitle, Zh) => "修改密码",
+            (Self::PasswordTitle, En) => "Change password",
+            (Self::FieldCurrentPassword, Zh) => "当前密码",
+            (Self::FieldCurrentPassword, En) => "Current password",
+            (Self::FieldNewPassword, Zh) => "新密码",
+            (Self::FieldNewPassword, En) => "New password",
+            (Self::PasswordSubmit, Zh) => "修改密码",
+            (Self::PasswordSubmit, En) => "Change password",
+            (Self::PasswordChanged, Zh) => "密码已修改，其他设备上的登录已失效。",
+            (Self::PasswordChanged, En) => "Password changed; other devices have been signed out.",
+            (Self::Logout, Zh) => "退出登录",
+            (Self::Logout, En) => "Sign out",
+            (Self::ErrRequired, Zh) => "请填写此项。",
+            (Self::ErrRequired, En) => "This field is required.",
+            (Self::ErrNotALogin, Zh) => "请输入 11 位手机号或邮箱地址。",
+            (Self::ErrNotALogin, En) => "Enter an 11-digit mobile number or an e-mail address.",
+            (Self::ErrTooShort, Zh) => "太短了：至少 8 位。",
+            (Self::ErrTooShort, En) => "Too short: at least 8 characters.",
+            (Self::ErrTooLong, Zh) => "太长了。",
+            (Self::ErrTooLong, En) => "Too long.",
+            (Self::ErrTooCommon, Zh) => "这个密码太常见，请换一个。",
+            (Self::ErrTooCommon, En) => "This password is too common; choose another.",
+            (Self::ErrBadCharacters, Zh) => "包含不允许的字符。",
+            (Self::ErrBadCharacters, En) => "Contains characters that are not allowed.",
+            (Self::ErrConsentRequired, Zh) => "注册前请阅读并同意隐私政策。",
+            (Self::ErrConsentRequired, En) => {
+                "Please read and accept the privacy notice to register."
+            }
+            (Self::ErrLoginTaken, Zh) => "这个手机号或邮箱已经注册过了。",
+            (Self::ErrLoginTaken, En) => "This mobile number or e-mail is already registered.",
+            (Self::ErrWrongCredentials, Zh) => "手机号/邮箱或密码不正确。",
+            (Self::ErrWrongCredentials, En) => "Wrong login or password.",
+            (Self::ErrWrongPassword, Zh) => "当前密码不正确。",
+            (Self::ErrWrongPassword, En) => "The current password is wrong.",
+            (Self::ErrNotAPlate, Zh) => "请输入正确的车牌，例如 鲁P·12345 或新能源 鲁P·D12345。",
+            (Self::ErrNotAPlate, En) => "Enter a plate such as 鲁P·12345 or new-energy 鲁P·D12345.",
+            (Self::ErrNotACardNumber, Zh) => "卡号应为 8 到 24 位数字。",
+            (Self::ErrNotACardNumber, En) => "A card number has 8 to 24 digits.",
+            (Self::ErrAlreadyBound, Zh) => "你已经绑定过它了。",
+            (Self::ErrAlreadyBound, En) => "You have already bound this.",
+            (Self::ErrBoundElsewhere, Zh) => "它已被另一个账户绑定。如果是你的，请联系客服。",
+            (Self::ErrBoundElsewhere, En) => {
+                "It is bound to another account. If it is yours, contact the service desk."
+            }
+            (Self::ErrLimitReached, Zh) => "这一类已达到绑定上限，请先解除一个。",
+            (Self::ErrLimitReached, En) => {
+                "You have reached the limit for this kind; remove one first."
+            }
+            (Self::ErrAccountFrozen, Zh) => "该账户已被冻结，请联系客服。",
+            (Self::ErrAccountFrozen, En) => "This account is frozen; contact the service desk.",
+            (Self::PrivacyTitle, Zh) => "隐私政策",
+            (Self::PrivacyTitle, En) => "Privacy notice",
+            (Self::PrivacyIntro, Zh) => {
+                "碳普惠平台依据《个人信息保护法》处理你的个人信息，只收集核算碳减排所必需的信息。"
+            }
+            (Self::PrivacyIntro, En) => {
+                "Tanpu processes your personal information under China's Personal Information Protection Law and collects only what is needed to account for your emission reductions."
+            }
+            (Self::PrivacyCollect, Zh) => {
+                "我们收集：登录用的手机号或邮箱、昵称、你绑定的卡号和车牌、合作方上报的绿色出行记录。"
+            }
+            (Self::PrivacyCollect, En) => {
+                "What we collect: the mobile number or e-mail you sign in with, your nickname, the cards and plates you bind, and the green-travel records partners report."
+            }
+            (Self::PrivacyCards, Zh) => {
+                "卡号和车牌只以加密摘要保存，页面只显示末几位；密码以 argon2id 单向加密保存。"
+            }
+            (Self::PrivacyCards, En) => {
+                "Card numbers and plates are stored only as keyed hashes and shown masked; passwords are stored one-way hashed with argon2id."
+            }
+            (Self::PrivacyRights, Zh) => {
+                "你可以随时导出自己的数据或注销账户；注销后账本历史会匿名保留，以保证积分总账可核对。"
+            }
+            (Self::PrivacyRights, En) => {
+                "You can export your data or delete your account at any time; after deletion the ledger history is kept anonymised so the credit totals stay verifiable."
+            }
+            (Self::PrivacyVersion, Zh) => "版本",
+            (Self::PrivacyVersion, En) => "Version",
         }
     }
 }
@@ -266,4 +472,38 @@ pub fn provide_i18n() {
 /// The [`I18n`] provided by the app.
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
+}
+
+/// The message for a stable reason code from the API (`details.reason`).
+pub fn reason_msg(reason: &str) -> Msg {
+    match reason {
+        "required" => Msg::ErrRequired,
+        "not_a_login" => Msg::ErrNotALogin,
+        "too_short" => Msg::ErrTooShort,
+        "too_long" => Msg::ErrTooLong,
+        "too_common" => Msg::ErrTooCommon,
+        "bad_characters" => Msg::ErrBadCharacters,
+        "consent_required" => Msg::ErrConsentRequired,
+        "taken" => Msg::ErrLoginTaken,
+        "wrong_password" => Msg::ErrWrongPassword,
+        "not_a_plate" => Msg::ErrNotAPlate,
+        "not_a_card_number" => Msg::ErrNotACardNumber,
+        "already_bound" => Msg::ErrAlreadyBound,
+        "bound_to_another_citizen" => Msg::ErrBoundElsewhere,
+        "limit_reached" => Msg::ErrLimitReached,
+        _ => Msg::ErrorServer,
+    }
+}
+
+/// The message for a field refused by `tanpu_core::account`.
+pub fn field_error_msg(err: tanpu_core::account::FieldError) -> Msg {
+    use tanpu_core::account::FieldError as E;
+    match err {
+        E::Empty => Msg::ErrRequired,
+        E::NotALogin => Msg::ErrNotALogin,
+        E::TooShort => Msg::ErrTooShort,
+        E::TooLong => Msg::ErrTooLong,
+        E::TooCommon => Msg::ErrTooCommon,
+        E::BadCharacters => Msg::ErrBadCharacters,
+    }
 }

@@ -7,18 +7,25 @@ mod api;
 mod components;
 mod i18n;
 mod pages;
+mod session;
 
+use components::footer::Footer;
 use components::header::Header;
 use i18n::provide_i18n;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{how_it_works::HowItWorks, landing::Landing, not_found::NotFound};
+use pages::{
+    how_it_works::HowItWorks, landing::Landing, login::Login, not_found::NotFound,
+    privacy::Privacy, profile::Profile, register::Register,
+};
+use session::provide_auth;
 
 /// The whole app: header, routed page, footer.
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    provide_auth();
     view! {
         <Router>
             <Header />
@@ -26,8 +33,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing />
                     <Route path=path!("/how-it-works") view=HowItWorks />
+                    <Route path=path!("/privacy") view=Privacy />
+                    <Route path=path!("/register") view=Register />
+                    <Route path=path!("/login") view=Login />
+                    <Route path=path!("/me") view=Profile />
                 </Routes>
             </main>
+            <Footer />
         </Router>
     }
 }

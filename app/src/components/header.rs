@@ -1,6 +1,7 @@
 //! The top bar: brand, main navigation, language switch.
 
 use crate::i18n::{Msg, use_i18n};
+use crate::session::use_auth;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -17,9 +18,25 @@ pub fn Header() -> impl IntoView {
             <nav aria-label=move || i18n.t(Msg::NavLabel)>
                 <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
                 <A href="/how-it-works">{move || i18n.t(Msg::NavHowItWorks)}</A>
+                <AccountLink />
             </nav>
             <LanguageSwitch />
         </header>
+    }
+}
+
+/// "My account" when signed in, "Sign in" otherwise.
+#[component]
+fn AccountLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let signed_in = Memo::new(move |_| auth.user().is_some());
+    move || {
+        if signed_in.get() {
+            view! { <A href="/me">{move || i18n.t(Msg::NavProfile)}</A> }.into_any()
+        } else {
+            view! { <A href="/login">{move || i18n.t(Msg::NavLogin)}</A> }.into_any()
+        }
     }
 }
 

@@ -10,7 +10,7 @@ pub fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoVie
     let i18n = use_i18n();
     let msg = match error {
         ApiError::Network => Msg::ErrorNetwork,
-        ApiError::Server(_) | ApiError::Unexpected(_) => Msg::ErrorServer,
+        ApiError::Server { .. } | ApiError::Unexpected(_) => Msg::ErrorServer,
     };
     view! {
         <div class="notice notice-error" role="alert">

@@ -3,6 +3,7 @@
 use crate::api;
 use crate::components::load_error::LoadError;
 use crate::i18n::{Msg, use_i18n};
+use crate::session::use_auth;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tanpu_core::api::PublicStats;
@@ -12,11 +13,15 @@ use tanpu_core::format::group_thousands;
 #[component]
 pub fn Landing() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
     let stats = LocalResource::new(api::public_stats);
     view! {
         <section class="hero">
             <h1>{move || i18n.t(Msg::HeroTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::HeroLead)}</p>
+            <Show when=move || auth.user().is_none()>
+                <A href="/register" attr:class="button primary">{move || i18n.t(Msg::NavRegister)}</A>
+            </Show>
         </section>
         <section class="totals" aria-labelledby="totals-title">
             <h2 id="totals-title">{move || i18n.t(Msg::CityTotals)}</h2>

@@ -1,0 +1,305 @@
+//! `/me`: the signed-in citizen's account: who they are, their bindings,
+//! their password, signing out.
+
+use crate::api::NoBody;
+use crate::components::form::{FormError, TextField, show_api_error};
+use crate::components::load_error::LoadError;
+use crate::i18n::{Msg, field_error_msg, use_i18n};
+use crate::session::{SessionState, use_auth};
+use gloo_net::http::Method;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
+use tanpu_core::account::{self, Role};
+use tanpu_core::api::{
+    BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView,
+};
+use tanpu_core::binding::{Subject, SubjectError, SubjectType};
+
+/// `/me`: sends a signed-out visitor to `/login`.
+#[component]
+pub fn Profile() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    // Only the signed-in/out transition re-renders the page, not every
+    // token refresh (which would wipe half-filled forms).
+    let status = Memo::new(move |_| match auth.state() {
+        SessionState::Restoring => 0,
+        SessionState::SignedOut => 1,
+        SessionState::SignedIn(_) => 2,
+    });
+    move || match status.get() {
+        0 => {
+            view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }.into_any()
+        }
+        1 => view! { <Redirect path="/login" /> }.into_any(),
+        _ => view! { <ProfileBody /> }.into_any(),
+    }
+}
+
+#[component]
+fn ProfileBody() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let user = move || auth.user();
+    let role = move || {
+        user().map(|u| {
+            i18n.t(match u.role {
+                Role::Citizen => Msg::RoleCitizen,
+                Role::Reviewer => Msg::RoleReviewer,
+                Role::Admin => Msg::RoleAdmin,
+            })
+        })
+    };
+    let logout = move |_| {
+        // Leave the page first: once signed out, this page would send the
+        // visitor to the sign-in form instead of home.
+        navigate("/", Default::default());
+        spawn_local(auth.logout());
+    };
+    view! {
+        <section class="narrow">
+            <h1>{move || user().map(|u| u.nickname)}</h1>
+            <dl class="facts">
+                <dt>{move || i18n.t(Msg::ProfileLogin)}</dt>
+                <dd>{move || user().map(|u| u.login.to_string())}</dd>
+                <dt>{move || i18n.t(Msg::ProfileRole)}</dt>
+                <dd>{role}</dd>
+            </dl>
+            <Bindings />
+            <PasswordForm />
+            <button type="button" class="secondary" on:click=logout>
+                {move || i18n.t(Msg::Logout)}
+            </button>
+        </section>
+    }
+}
+
+fn subject_label(kind: SubjectType) -> Msg {
+    match kind {
+        SubjectType::TransitCard => Msg::SubjectTransitCard,
+        SubjectType::Plate => Msg::SubjectPlate,
+        SubjectType::FuelCard => Msg::SubjectFuelCard,
+    }
+}
+
+#[component]
+fn Bindings() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || async move {
+        auth.call::<NoBody, BindingList>(Method::GET, "/api/v1/me/bindings", None)
+            .await
+    });
+
+    let kind = RwSignal::new(SubjectType::TransitCard);
+    let value = RwSignal::new(String::new());
+    let value_error = RwSignal::new(None);
+    let form_error = RwSignal::new(None);
+
+    let add = Action::new_local(move |req: &BindingRequest| {
+        let req = req.clone();
+        async move {
+            auth.call::<_, BindingView>(Method::POST, "/api/v1/me/bindings", Some(&req))
+                .await
+        }
+    });
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            value.set(String::new());
+            list.refetch();
+        }
+        Some(Err(error)) => show_api_error(
+            &error,
+            &[("value", value_error), ("type", form_error)],
+            form_error,
+        ),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        form_error.set(None);
+        let check = Subject::parse(kind.get(), &value.get())
+            .err()
+            .map(|e| match e {
+                SubjectError::Empty => Msg::ErrRequired,
+                SubjectError::NotACardNumber => Msg::ErrNotACardNumber,
+                SubjectError::NotAPlate => Msg::ErrNotAPlate,
+            });
+        value_error.set(check);
+        if check.is_none() {
+            add.dispatch(BindingRequest {
+                kind: kind.get(),
+                value: value.get(),
+            });
+        }
+    };
+
+    let remove = Action::new_local(move |id: &i64| {
+        let path = format!("/api/v1/me/bindings/{id}");
+        async move { auth.call::<NoBody, ()>(Method::DELETE, &path, None).await }
+    });
+    Effect::new(move |_| {
+        if remove.value().get().is_some() {
+            list.refetch();
+        }
+    });
+
+    view! {
+        <section aria-labelledby="bindings-title" class="card">
+            <h2 id="bindings-title">{move || i18n.t(Msg::BindingsTitle)}</h2>
+            <p class="muted">{move || i18n.t(Msg::BindingsHelp)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(BindingList { bindings }) if bindings.is_empty() => {
+                            view! { <p>{move || i18n.t(Msg::BindingsEmpty)}</p> }.into_any()
+                        }
+                        Ok(BindingList { bindings }) => view! {
+                            <ul class="bindings" aria-labelledby="bindings-title">
+                                {bindings
+                                    .into_iter()
+                                    .map(|b| {
+                                        let id = b.id.0;
+                                        let masked = b.masked.clone();
+                                        view! {
+                                            <li>
+                                                <span class="binding-kind">{move || i18n.t(subject_label(b.kind))}</span>
+                                                <span class="binding-value">{b.masked}</span>
+                                                <button
+                                                    type="button"
+                                                    class="link-button"
+                                                    aria-label=move || format!("{} {}", i18n.t(Msg::Unbind), masked)
+                                                    on:click=move |_| {
+                                                        remove.dispatch(id);
+                                                    }
+                                                >
+                                                    {move || i18n.t(Msg::Unbind)}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <LoadError error on_retry=move || list.refetch() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <form class="form" on:submit=on_submit novalidate>
+                <FormError error=form_error />
+                <div class="field">
+                    <label for="field-binding-type">{move || i18n.t(Msg::BindingType)}</label>
+                    <select
+                        id="field-binding-type"
+                        on:change=move |ev| {
+                            if let Some(k) = SubjectType::from_name(&event_target_value(&ev)) {
+                                kind.set(k);
+                                value_error.set(None);
+                            }
+                        }
+                        prop:value=move || kind.get().as_str()
+                    >
+                        {SubjectType::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.as_str()>{move || i18n.t(subject_label(k))}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <TextField label=Msg::BindingValue name="binding-value" value=value error=value_error />
+                <button type="submit" class="primary" disabled=move || add.pending().get()>
+                    {move || i18n.t(Msg::BindSubmit)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let current_error = RwSignal::new(None);
+    let new_error = RwSignal::new(None);
+    let form_error = RwSignal::new(None);
+    let done = RwSignal::new(false);
+
+    let change = Action::new_local(move |req: &ChangePasswordRequest| {
+        let req = req.clone();
+        async move {
+            auth.call::<_, SessionView>(Method::POST, "/api/v1/me/password", Some(&req))
+                .await
+        }
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(session)) => {
+            auth.set(session);
+            current.set(String::new());
+            new.set(String::new());
+            done.set(true);
+        }
+        Some(Err(error)) => show_api_error(
+            &error,
+            &[
+                ("current_password", current_error),
+                ("new_password", new_error),
+            ],
+            form_error,
+        ),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        form_error.set(None);
+        current_error.set(current.get().is_empty().then_some(Msg::ErrRequired));
+        new_error.set(
+            account::check_new_password(&new.get())
+                .err()
+                .map(field_error_msg),
+        );
+        if current_error.get().is_none() && new_error.get().is_none() {
+            change.dispatch(ChangePasswordRequest {
+                current_password: current.get(),
+                new_password: new.get(),
+            });
+        }
+    };
+    view! {
+        <section aria-labelledby="password-title" class="card">
+            <h2 id="password-title">{move || i18n.t(Msg::PasswordTitle)}</h2>
+            <form class="form" on:submit=on_submit novalidate>
+                <FormError error=form_error />
+                <Show when=move || done.get()>
+                    <p class="notice notice-ok" role="status">{move || i18n.t(Msg::PasswordChanged)}</p>
+                </Show>
+                <TextField
+                    label=Msg::FieldCurrentPassword
+                    name="current-password"
+                    value=current
+                    error=current_error
+                    input_type="password"
+                    autocomplete="current-password"
+                />
+                <TextField
+                    label=Msg::FieldNewPassword
+                    name="new-password"
+                    value=new
+                    error=new_error
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint=Msg::FieldPasswordHint
+                />
+                <button type="submit" class="primary" disabled=move || change.pending().get()>
+                    {move || i18n.t(Msg::PasswordSubmit)}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,119 @@
+//! The signed-in person, shared through context.
+//!
+//! The access token lives only in memory; the refresh token lives in an
+//! httpOnly cookie the page cannot read. On start the app asks
+//! `/auth/refresh` for a session (so a reload keeps you signed in), and a
+//! call answered 401 is retried once after a refresh (so an expired access
+//! token is renewed silently).
+
+use crate::api::{self, ApiError, NoBody};
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tanpu_core::api::{SessionView, UserView};
+
+/// Where the session stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionState {
+    /// The start-up refresh has not answered yet.
+    Restoring,
+    /// Nobody is signed in.
+    SignedOut,
+    /// Signed in.
+    SignedIn(SessionView),
+}
+
+/// The session handle in context.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    state: RwSignal<SessionState>,
+}
+
+impl Auth {
+    /// The session state (reactive).
+    pub fn state(self) -> SessionState {
+        self.state.get()
+    }
+
+    /// The signed-in person (reactive).
+    pub fn user(self) -> Option<UserView> {
+        match self.state.get() {
+            SessionState::SignedIn(s) => Some(s.user),
+            _ => None,
+        }
+    }
+
+    /// Records a new session (after login, refresh or password change).
+    pub fn set(self, session: SessionView) {
+        self.state.set(SessionState::SignedIn(session));
+    }
+
+    fn token(self) -> Option<String> {
+        match self.state.get_untracked() {
+            SessionState::SignedIn(s) => Some(s.access_token),
+            _ => None,
+        }
+    }
+
+    /// Exchanges the refresh cookie for a session; signed out when refused.
+    pub async fn refresh(self) -> bool {
+        match api::send::<NoBody, SessionView>(Method::POST, "/api/v1/auth/refresh", None, None)
+            .await
+        {
+            Ok(session) => {
+                self.set(session);
+                true
+            }
+            Err(_) => {
+                self.state.set(SessionState::SignedOut);
+                false
+            }
+        }
+    }
+
+    /// Ends the session on the server and here.
+    pub async fn logout(self) {
+        // Even if the server cannot be reached, forget the session here.
+        let _ = api::send::<NoBody, ()>(Method::POST, "/api/v1/auth/logout", None, None).await;
+        self.state.set(SessionState::SignedOut);
+    }
+
+    /// A call as the signed-in person, refreshing the access token once if
+    /// the server says it has expired.
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let first = api::send(method.clone(), path, body, self.token().as_deref()).await;
+        match first {
+            Err(e) if e.is_unauthorized() => {
+                if self.refresh().await {
+                    api::send(method, path, body, self.token().as_deref()).await
+                } else {
+                    Err(e)
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// Provides [`Auth`] and starts restoring the session from the cookie.
+pub fn provide_auth() {
+    let auth = Auth {
+        state: RwSignal::new(SessionState::Restoring),
+    };
+    provide_context(auth);
+    spawn_local(async move {
+        auth.refresh().await;
+    });
+}
+
+/// The [`Auth`] provided by the app.
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

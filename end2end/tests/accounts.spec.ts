@@ -1,0 +1,133 @@
+import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+const PASSWORD = 'green-commute-2026';
+
+// A mobile number no other test uses (tests run in parallel on one server).
+let counter = 0;
+function uniquePhone(): string {
+  counter += 1;
+  const n = (Date.now() % 10_000_000) * 10 + (counter % 10) + process.pid;
+  return `139${String(n % 100_000_000).padStart(8, '0')}`;
+}
+
+async function register(page: Page, phone: string) {
+  await page.goto('/register');
+  await page.getByLabel('手机号或邮箱').fill(phone);
+  await page.getByLabel('昵称').fill('东昌湖骑手');
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('我已阅读并同意隐私政策').check();
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('东昌湖骑手');
+}
+
+async function login(page: Page, phone: string, password = PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('手机号或邮箱').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+async function bind(page: Page, type: string, value: string) {
+  await page.getByLabel('类型').selectOption({ label: type });
+  await page.getByLabel('卡号或车牌号').fill(value);
+  await page.getByRole('button', { name: '绑定', exact: true }).click();
+}
+
+function bindingList(page: Page) {
+  return page.getByRole('list', { name: '绑定的卡和车牌' });
+}
+
+async function fullFlow(page: Page) {
+  const phone = uniquePhone();
+  await register(page, phone);
+
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+
+  await login(page, phone);
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByText(phone)).toBeVisible();
+
+  // Cards and plates are unique city-wide: derive them from the phone.
+  const digits = phone.slice(3); // 8 digits
+  const card = `3100 ${digits.slice(0, 4)} ${digits.slice(4)}`;
+  const plateSerial = digits.slice(3); // 5 digits
+  await expect(page.getByText('还没有绑定任何卡或车牌。')).toBeVisible();
+  await bind(page, '公交卡', card);
+  await expect(bindingList(page).getByRole('listitem')).toHaveCount(1);
+  await bind(page, '车牌', `鲁p ${plateSerial}`);
+  const items = bindingList(page).getByRole('listitem');
+  await expect(items).toHaveCount(2);
+  await expect(items.nth(0)).toContainText(`•••• ${digits.slice(4)}`);
+  await expect(items.nth(1)).toContainText(`鲁P·***${plateSerial.slice(3)}`);
+  await expect(page.getByText(card)).toHaveCount(0);
+
+  await page.getByRole('button', { name: `解除绑定 •••• ${digits.slice(4)}` }).click();
+  await expect(items).toHaveCount(1);
+  await expect(items.nth(0)).toContainText(`鲁P·***${plateSerial.slice(3)}`);
+}
+
+test('register, sign out, sign in, bind a card and a plate, remove one', async ({ page }) => {
+  await fullFlow(page);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `/me: ${v.id}: ${v.help}`)).toEqual([]);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+
+  test('the same flow works on a 360-pixel screen', async ({ page }) => {
+    await fullFlow(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+test('a wrong password shows an error and stays on the form', async ({ page }) => {
+  const phone = uniquePhone();
+  await register(page, phone);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await login(page, phone, 'not-my-password');
+  await expect(page.getByRole('alert')).toHaveText('手机号/邮箱或密码不正确。');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('a reload keeps you signed in', async ({ page }) => {
+  await register(page, uniquePhone());
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('东昌湖骑手');
+  await expect(page.getByRole('link', { name: '我的账户' })).toBeVisible();
+});
+
+test('mistakes are explained next to the field', async ({ page }) => {
+  await page.goto('/register');
+  await page.getByLabel('手机号或邮箱').fill('12345');
+  await page.getByLabel('密码', { exact: true }).fill('password');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page.locator('#field-login-error')).toHaveText('请输入 11 位手机号或邮箱地址。');
+  await expect(page.locator('#field-password-error')).toHaveText('这个密码太常见，请换一个。');
+  await expect(page.locator('#field-consent-error')).toHaveText('注册前请阅读并同意隐私政策。');
+  await expect(page.getByLabel('手机号或邮箱')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page).toHaveURL(/\/register$/);
+});
+
+test('a taken login is reported by the server next to the field', async ({ page }) => {
+  const phone = uniquePhone();
+  await register(page, phone);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.goto('/register');
+  await page.getByLabel('手机号或邮箱').fill(phone);
+  await page.getByLabel('昵称').fill('另一个人');
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('我已阅读并同意隐私政策').check();
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page.locator('#field-login-error')).toHaveText('这个手机号或邮箱已经注册过了。');
+});
+
+test('the account page sends a signed-out visitor to sign in', async ({ page }) => {
+  await page.goto('/me');
+  await expect(page).toHaveURL(/\/login$/);
+});
