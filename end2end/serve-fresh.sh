@@ -12,6 +12,10 @@ export TANPU_DATABASE_URL="sqlite://$scratch/e2e.db"
 export TANPU_DIST="${TANPU_DIST:-../dist}"
 export TANPU_BIND="127.0.0.1:$port"
 export TANPU_MODE=demo
+# Every test signs up and in from 127.0.0.1; the limits themselves are
+# tested in server/tests/api/limits.rs.
+export TANPU_REGISTER_LIMIT_PER_HOUR=10000
+export TANPU_LOGIN_LIMIT_PER_MINUTE=10000
 export TANPU_LOG="${TANPU_LOG:-warn}"
 "$bin" demo seed >/dev/null
 exec "$bin" serve

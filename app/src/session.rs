@@ -50,6 +50,15 @@ impl Auth {
         self.state.set(SessionState::SignedIn(session));
     }
 
+    /// Replaces the signed-in person's details (after they edit them).
+    pub fn update_user(self, user: UserView) {
+        self.state.update(|state| {
+            if let SessionState::SignedIn(session) = state {
+                session.user = user;
+            }
+        });
+    }
+
     fn token(self) -> Option<String> {
         match self.state.get_untracked() {
             SessionState::SignedIn(s) => Some(s.access_token),

@@ -136,6 +136,14 @@ pub struct SessionView {
     pub user: UserView,
 }
 
+/// `PATCH /api/v1/me`: what a person may change about themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProfileRequest {
+    /// A new nickname.
+    pub nickname: String,
+}
+
 /// `POST /api/v1/me/password`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -42,6 +42,27 @@ typed_id!(
     BindingId
 );
 
+typed_id!(
+    /// An account of the ledger (a citizen's, an issuer's, a sink...).
+    AccountId
+);
+
+typed_id!(
+    /// A transfer of the ledger: points moved from one account to another.
+    TransferId
+);
+
+typed_id!(
+    /// A batch of ledger transfers committed together (a single transfer is
+    /// a batch of one).
+    BatchId
+);
+
+typed_id!(
+    /// One line of an account's statement: one side of a transfer.
+    EntryId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

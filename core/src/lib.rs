@@ -9,6 +9,7 @@ pub mod api;
 pub mod binding;
 pub mod format;
 pub mod ids;
+pub mod ledger;
 pub mod units;
 
 pub use ids::{BindingId, UserId};

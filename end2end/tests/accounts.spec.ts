@@ -131,3 +131,23 @@ test('the account page sends a signed-out visitor to sign in', async ({ page }) 
   await page.goto('/me');
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test('a citizen changes nickname and password from the account page', async ({ page }) => {
+  const phone = uniquePhone();
+  await register(page, phone);
+  await page.getByRole('textbox', { name: '昵称' }).fill('骑车去上班');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存。');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('骑车去上班');
+
+  await page.getByLabel('当前密码').fill(PASSWORD);
+  await page.getByLabel('新密码').fill('bike-to-work-2027');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page.getByText('密码已修改，其他设备上的登录已失效。')).toBeVisible();
+
+  await page.reload(); // the renewed session survives a reload
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('骑车去上班');
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await login(page, phone, 'bike-to-work-2027');
+  await expect(page).toHaveURL(/\/me$/);
+});

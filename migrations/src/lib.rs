@@ -7,7 +7,9 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_foundation;
+mod m20261129_000002_ledger;
 mod m20261129_000003_auth;
+mod m20261129_000004_rate_limits;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -17,7 +19,9 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261129_000001_foundation::Migration),
+            Box::new(m20261129_000002_ledger::Migration),
             Box::new(m20261129_000003_auth::Migration),
+            Box::new(m20261129_000004_rate_limits::Migration),
         ]
     }
 }

@@ -43,6 +43,19 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// The ledger of credits.
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LedgerAction {
+    /// Check that the ledger is intact: every entry's hash chain, every
+    /// balance against its entries, every transfer balanced, the sum zero.
+    /// Exits non-zero when anything is off.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,6 +136,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                     nickname,
                 },
         } => admin_create(&cli.database, &login, password, &nickname).await,
+        Command::Ledger {
+            action: LedgerAction::Verify,
+        } => ledger_verify(&cli.database).await,
     }
 }
 
@@ -146,10 +162,23 @@ async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, mode = ?config.mode, database = %redact_url(&database.url), "tanpu is serving");
-    let state = AppState::new(db, config).map_err(|e| e.to_string())?;
+    let state = AppState::new(db.clone(), config).map_err(|e| e.to_string())?;
+    tokio::spawn(purge_rate_limits(db));
     http::serve(listener, state, http::shutdown_signal())
         .await
         .map_err(|e| format!("server failed: {e}"))
+}
+
+/// Deletes old rate-limit windows every ten minutes.
+async fn purge_rate_limits(db: sea_orm::DatabaseConnection) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let now = chrono::Utc::now().timestamp();
+        if let Err(e) = services::rate_limit::purge_expired(&db, now).await {
+            tracing::warn!(error = %e, "purging rate-limit windows failed");
+        }
+    }
 }
 
 async fn migrate(database: &DatabaseArgs, action: MigrateAction) -> Result<(), String> {
@@ -240,6 +269,27 @@ fn read_password_line() -> Result<String, String> {
         return Err("no password given (use --password or standard input)".to_owned());
     }
     Ok(password)
+}
+
+/// Prints the ledger's verification report; a broken ledger is an error
+/// (exit code 1). The database is opened, not migrated: verifying changes
+/// nothing.
+async fn ledger_verify(database: &DatabaseArgs) -> Result<(), String> {
+    let db = db::connect(database)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let report = services::ledger::verify::verify(&db)
+        .await
+        .map_err(|e| format!("ledger verification could not run: {e}"))?;
+    println!("{report}");
+    if report.is_ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the ledger is not intact: {} problem(s)",
+            report.problem_count
+        ))
+    }
 }
 
 /// The URL without its password, for messages and logs.

@@ -5,6 +5,7 @@
 //! `serve`, `migrate` and `demo seed` can never disagree about which database
 //! they mean.
 
+use crate::services::rate_limit::Limits;
 use clap::{Args, ValueEnum};
 use std::fmt;
 use std::net::SocketAddr;
@@ -98,6 +99,19 @@ pub struct ServeArgs {
     /// `production` refuses to start without secrets; `demo` generates them.
     #[arg(long, env = "TANPU_MODE", value_enum, default_value = "production")]
     pub mode: Mode,
+    /// Login attempts allowed per client address per minute.
+    #[arg(long, env = "TANPU_LOGIN_LIMIT_PER_MINUTE", default_value_t = 20)]
+    pub login_limit_per_minute: u32,
+    /// Login attempts allowed per account per 15 minutes.
+    #[arg(long, env = "TANPU_LOGIN_ACCOUNT_LIMIT", default_value_t = 10)]
+    pub login_account_limit: u32,
+    /// Registrations allowed per client address per hour.
+    #[arg(long, env = "TANPU_REGISTER_LIMIT_PER_HOUR", default_value_t = 10)]
+    pub register_limit_per_hour: u32,
+    /// Take the client address from the last `X-Forwarded-For` hop (only
+    /// behind a proxy that sets it; otherwise clients could pick their own).
+    #[arg(long, env = "TANPU_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
 }
 
 /// Everything `tanpu serve` runs with, resolved and checked.
@@ -113,6 +127,10 @@ pub struct Config {
     pub binding_key: Secret,
     /// Production or demo.
     pub mode: Mode,
+    /// Abuse limits.
+    pub limits: Limits,
+    /// Whether `X-Forwarded-For` names the client.
+    pub trust_proxy: bool,
 }
 
 /// Why the configuration cannot be used.
@@ -157,6 +175,12 @@ impl Config {
         Ok(Self {
             jwt_secret: pick("TANPU_JWT_SECRET", args.jwt_secret, stored.jwt_secret)?,
             binding_key: pick("TANPU_BINDING_KEY", args.binding_key, stored.binding_key)?,
+            limits: Limits::new(
+                args.login_limit_per_minute,
+                args.login_account_limit,
+                args.register_limit_per_hour,
+            ),
+            trust_proxy: args.trust_proxy,
             bind: args.bind,
             dist: args.dist,
             mode: args.mode,
@@ -181,6 +205,10 @@ mod tests {
             jwt_secret: secret.map(|s| Secret::new(s.into())),
             binding_key: Some(Secret::new("b".repeat(32))),
             mode,
+            login_limit_per_minute: 20,
+            login_account_limit: 10,
+            register_limit_per_hour: 10,
+            trust_proxy: false,
         }
     }
 

@@ -56,6 +56,12 @@ pub enum AppError {
     /// The account is frozen.
     #[error("this account is frozen; contact the city's carbon-inclusion service")]
     AccountFrozen,
+    /// Too many requests.
+    #[error("too many requests; try again in {retry_after_secs} seconds")]
+    RateLimited {
+        /// Seconds until the caller may retry.
+        retry_after_secs: u64,
+    },
     /// The state forbids it (e.g. a taken login).
     #[error("{message}")]
     Conflict {
@@ -93,6 +99,7 @@ impl AppError {
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             Self::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             Self::AccountFrozen => (StatusCode::FORBIDDEN, ErrorCode::AccountFrozen),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
@@ -103,6 +110,9 @@ impl AppError {
             Self::InvalidJson { line, column, .. } => json!({ "line": line, "column": column }),
             Self::Validation { details, .. } | Self::Conflict { details, .. } => details.clone(),
             Self::PayloadTooLarge { limit_bytes } => json!({ "limit_bytes": limit_bytes }),
+            Self::RateLimited { retry_after_secs } => {
+                json!({ "retry_after_secs": retry_after_secs })
+            }
             _ => Value::Null,
         }
     }
@@ -124,6 +134,10 @@ impl IntoResponse for AppError {
             },
         };
         let mut res = (status, Json(body)).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -153,6 +167,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden => Self::Forbidden,
             ServiceError::NotFound => Self::NotFound,
             ServiceError::AccountFrozen => Self::AccountFrozen,
+            ServiceError::RateLimited { retry_after_secs } => {
+                Self::RateLimited { retry_after_secs }
+            }
             ServiceError::Unavailable(cause) => Self::Unavailable(cause),
             ServiceError::Internal(cause) => Self::Internal(cause),
         }

@@ -4,6 +4,7 @@
 use crate::routes::{self, AppState};
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Serves the application on `listener` until `shutdown` completes.
@@ -15,7 +16,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, routes::router(state))
+    // Connect info gives handlers the peer address (for per-client limits).
+    let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

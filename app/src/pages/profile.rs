@@ -15,6 +15,7 @@ use leptos_router::hooks::use_navigate;
 use tanpu_core::account::{self, Role};
 use tanpu_core::api::{
     BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView,
+    UpdateProfileRequest, UserView,
 };
 use tanpu_core::binding::{Subject, SubjectError, SubjectType};
 
@@ -69,6 +70,7 @@ fn ProfileBody() -> impl IntoView {
                 <dt>{move || i18n.t(Msg::ProfileRole)}</dt>
                 <dd>{role}</dd>
             </dl>
+            <NicknameForm />
             <Bindings />
             <PasswordForm />
             <button type="button" class="secondary" on:click=logout>
@@ -213,6 +215,61 @@ fn Bindings() -> impl IntoView {
                 <TextField label=Msg::BindingValue name="binding-value" value=value error=value_error />
                 <button type="submit" class="primary" disabled=move || add.pending().get()>
                     {move || i18n.t(Msg::BindSubmit)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn NicknameForm() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let nickname = RwSignal::new(auth.user().map(|u| u.nickname).unwrap_or_default());
+    let error = RwSignal::new(None);
+    let form_error = RwSignal::new(None);
+    let saved = RwSignal::new(false);
+    let save = Action::new_local(move |req: &UpdateProfileRequest| {
+        let req = req.clone();
+        async move {
+            auth.call::<_, UserView>(Method::PATCH, "/api/v1/me", Some(&req))
+                .await
+        }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(user)) => {
+            auth.update_user(user);
+            saved.set(true);
+        }
+        Some(Err(e)) => show_api_error(&e, &[("nickname", error)], form_error),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        form_error.set(None);
+        error.set(
+            account::parse_nickname(&nickname.get())
+                .err()
+                .map(field_error_msg),
+        );
+        if error.get().is_none() {
+            save.dispatch(UpdateProfileRequest {
+                nickname: nickname.get(),
+            });
+        }
+    };
+    view! {
+        <section aria-labelledby="nickname-title" class="card">
+            <h2 id="nickname-title">{move || i18n.t(Msg::NicknameTitle)}</h2>
+            <form class="form" on:submit=on_submit novalidate>
+                <FormError error=form_error />
+                <Show when=move || saved.get()>
+                    <p class="notice notice-ok" role="status">{move || i18n.t(Msg::Saved)}</p>
+                </Show>
+                <TextField label=Msg::FieldNickname name="profile-nickname" value=nickname error=error autocomplete="nickname" />
+                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                    {move || i18n.t(Msg::Save)}
                 </button>
             </form>
         </section>

@@ -4,6 +4,10 @@
 
 pub mod bindings;
 pub mod daily_totals;
+pub mod ledger_accounts;
+pub mod ledger_batches;
+pub mod ledger_entries;
+pub mod ledger_transfers;
 pub mod refresh_tokens;
 pub mod settings;
 pub mod users;

@@ -5,9 +5,10 @@
 //! receive it; it is `Secure` whenever the request came over HTTPS.
 
 use super::AppState;
+use super::client::ClientIp;
 use super::extract::ApiJson;
 use crate::error::AppError;
-use crate::services::accounts::{self, NewUser};
+use crate::services::accounts;
 use crate::services::sessions::{self, IssuedSession, REFRESH_TOKEN_DAYS};
 use axum::Json;
 use axum::extract::State;
@@ -22,21 +23,22 @@ const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 /// `POST /api/v1/auth/register`: a citizen creates an account.
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<UserView>), AppError> {
-    let new = NewUser::from_registration(req)?;
-    let user = accounts::create_user(&state.db, new).await?;
+    let user = accounts::register(&state.db, &state.config.limits, ip, req).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
 /// `POST /api/v1/auth/login`.
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<(CookieJar, Json<SessionView>), AppError> {
-    let session = sessions::login(&state.db, &state.tokens, req).await?;
+    let session = sessions::login(&state.db, &state.tokens, &state.config.limits, ip, req).await?;
     Ok(with_refresh_cookie(jar, &headers, session))
 }
 

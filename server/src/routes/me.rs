@@ -14,7 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
 use tanpu_core::BindingId;
 use tanpu_core::api::{
-    BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView, UserView,
+    BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView,
+    UpdateProfileRequest, UserView,
 };
 
 /// `GET /api/v1/me`.
@@ -23,6 +24,17 @@ pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Us
         .await?
         .map(Json)
         .ok_or(AppError::NotFound)
+}
+
+/// `PATCH /api/v1/me`.
+pub async fn update(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<UpdateProfileRequest>,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(
+        accounts::set_nickname(&state.db, user.id, &req.nickname).await?,
+    ))
 }
 
 /// `POST /api/v1/me/password`: every other session ends; this one gets a

@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 mod auth_user;
+mod client;
 mod extract;
 mod health;
 mod me;
@@ -77,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me))
+        .route("/me", get(me::me).patch(me::update))
         .route("/me/password", post(me::change_password))
         .route("/me/bindings", get(me::list_bindings).post(me::add_binding))
         .route("/me/bindings/{id}", delete(me::remove_binding))

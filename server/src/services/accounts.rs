@@ -4,6 +4,7 @@
 //! on a blocking thread so that hashing (tens of milliseconds by design) never
 //! stalls the async runtime.
 
+use super::rate_limit::{self, Limits};
 use super::{ServiceError, ServiceResult};
 use crate::entities::users;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -12,6 +13,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
 };
+use std::net::IpAddr;
 use tanpu_core::UserId;
 use tanpu_core::account::{self, Login, PRIVACY_NOTICE_VERSION, Role};
 use tanpu_core::api::{ChangePasswordRequest, RegisterRequest, UserView};
@@ -77,6 +79,27 @@ fn reason_code(err: account::FieldError) -> &'static str {
         E::TooCommon => "too_common",
         E::BadCharacters => "bad_characters",
     }
+}
+
+/// Registers a citizen from the API, within the per-address limit.
+///
+/// # Errors
+/// [`ServiceError::RateLimited`], or as [`NewUser::from_registration`] and
+/// [`create_user`].
+pub async fn register(
+    db: &DatabaseConnection,
+    limits: &Limits,
+    client: IpAddr,
+    req: RegisterRequest,
+) -> ServiceResult<UserView> {
+    rate_limit::hit(
+        db,
+        limits.register_per_ip,
+        &client.to_string(),
+        Utc::now().timestamp(),
+    )
+    .await?;
+    create_user(db, NewUser::from_registration(req)?).await
 }
 
 /// Creates a person. The login is unique: a taken one is a conflict, decided
@@ -202,6 +225,28 @@ pub async fn change_password(
     active.password_hash = Set(hash);
     active.update(db).await?;
     Ok(())
+}
+
+/// Changes a person's nickname.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for an unacceptable nickname.
+pub async fn set_nickname(
+    db: &DatabaseConnection,
+    user: UserId,
+    nickname: &str,
+) -> ServiceResult<UserView> {
+    let nickname = account::parse_nickname(nickname).map_err(|e| ServiceError::Invalid {
+        field: "nickname",
+        reason: reason_code(e).to_owned(),
+    })?;
+    let row = users::Entity::find_by_id(user.0)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut active: users::ActiveModel = row.into();
+    active.nickname = Set(nickname);
+    to_view(active.update(db).await?)
 }
 
 /// Freezes (with a reason) or unfreezes an account. A frozen account cannot

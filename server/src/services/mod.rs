@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod bindings;
+pub mod ledger;
+pub mod rate_limit;
 pub mod rollups;
 pub mod sessions;
 pub mod settings;
@@ -47,6 +49,12 @@ pub enum ServiceError {
     /// The account is frozen.
     #[error("this account is frozen; contact the city's carbon-inclusion service")]
     AccountFrozen,
+    /// Too many requests; the caller may try again after this many seconds.
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the current window ends.
+        retry_after_secs: u64,
+    },
     /// The database cannot be reached now; worth retrying.
     #[error("unavailable: {0}")]
     Unavailable(String),

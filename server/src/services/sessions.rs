@@ -9,6 +9,7 @@
 //! cookie.
 
 use super::accounts;
+use super::rate_limit::{self, Limits};
 use super::tokens::AccessTokens;
 use super::{ServiceError, ServiceResult};
 use crate::entities::refresh_tokens;
@@ -22,7 +23,9 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use tanpu_core::UserId;
+use tanpu_core::account::Login;
 use tanpu_core::api::{LoginRequest, SessionView, UserView};
 
 /// How long a refresh token stays usable when not exchanged.
@@ -41,13 +44,23 @@ const SIGNED_OUT: &str = "the session has ended; sign in again";
 /// Signs in with login and password.
 ///
 /// # Errors
+/// [`ServiceError::RateLimited`] past the login limits;
 /// [`ServiceError::Unauthenticated`] for a wrong pair (never saying which
 /// part); [`ServiceError::AccountFrozen`].
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &AccessTokens,
+    limits: &Limits,
+    client: IpAddr,
     req: LoginRequest,
 ) -> ServiceResult<IssuedSession> {
+    // Both limits count every attempt: per address against spraying many
+    // accounts, per account against many addresses guessing one password.
+    let now = Utc::now().timestamp();
+    rate_limit::hit(db, limits.login_per_ip, &client.to_string(), now).await?;
+    let account_key =
+        Login::parse(&req.login).map_or_else(|_| req.login.trim().to_owned(), |l| l.to_string());
+    rate_limit::hit(db, limits.login_per_account, &account_key, now).await?;
     let user = accounts::authenticate(db, &req.login, req.password).await?;
     let family = uuid::Uuid::new_v4().simple().to_string();
     start_session(db, tokens, user, family, Utc::now()).await

@@ -332,3 +332,33 @@ async fn privileged_fields_in_request_bodies_are_refused() {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_citizen_renames_themselves_within_the_rules() {
+    let app = spawn_app().await;
+    let session = app.citizen("13800001111").await;
+    let res = app
+        .authed(Method::PATCH, "/api/v1/me", &session)
+        .json(&json!({"nickname": "  绿色通勤者  "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let me: Value = res.json().await.unwrap();
+    assert_eq!(me["nickname"], "绿色通勤者");
+
+    let empty = app
+        .authed(Method::PATCH, "/api/v1/me", &session)
+        .json(&json!({"nickname": "   "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let role = app
+        .authed(Method::PATCH, "/api/v1/me", &session)
+        .json(&json!({"nickname": "x", "role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(role.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

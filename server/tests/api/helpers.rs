@@ -61,6 +61,10 @@ pub async fn spawn_app() -> TestApp {
             jwt_secret: Some(Secret::new("t".repeat(32))),
             binding_key: Some(Secret::new("b".repeat(32))),
             mode: Mode::Production,
+            login_limit_per_minute: 20,
+            login_account_limit: 10,
+            register_limit_per_hour: 30,
+            trust_proxy: false,
         },
         StoredSecrets::default(),
     )
@@ -277,4 +281,28 @@ pub fn set_cookie_header(res: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(tanpu_server::routes::REFRESH_COOKIE))
         .map(str::to_owned)
+}
+
+/// A migrated database without a server, for service-level tests (the
+/// ledger's). Dropping it drops a PostgreSQL test database.
+pub struct TestDb {
+    /// A pool on it.
+    pub db: DatabaseConnection,
+    /// Its URL, for running the `tanpu` binary against it.
+    pub url: String,
+    _database: TestDatabase,
+}
+
+/// A fresh, migrated database (SQLite, or PostgreSQL with `TANPU_TEST_PG_URL`).
+pub async fn test_db() -> TestDb {
+    let database = TestDatabase::create().await;
+    let args = database.args();
+    let db = tanpu_server::db::connect_and_migrate(&args)
+        .await
+        .expect("cannot migrate the test database");
+    TestDb {
+        db,
+        url: args.url,
+        _database: database,
+    }
 }

@@ -1,0 +1,156 @@
+//! Write transactions that never lose an update, on both backends.
+//!
+//! SQLite: a deferred transaction that reads and then writes can find, at
+//! its first write, that another connection wrote since its read, and fail
+//! with `SQLITE_BUSY` no matter the busy timeout. Ledger writes therefore
+//! begin `IMMEDIATE` (sea-orm 2's `TransactionOptions::sqlite_transaction_mode`),
+//! taking the write lock up front; the pool's busy timeout makes the next
+//! writer wait for it instead of failing.
+//!
+//! PostgreSQL: transactions run at READ COMMITTED. The accounts a batch
+//! touches are locked up front in id order (`SELECT … FOR UPDATE`), so two
+//! batches can never wait on each other in a cycle, and every balance change
+//! is a conditional `UPDATE` re-checked by PostgreSQL after it waits for the
+//! row. Serialization failures (40001) and deadlocks (40P01) can still happen
+//! (e.g. when a caller composes the ledger into a stricter transaction), so
+//! [`with_retry`] re-runs the whole transaction a bounded number of times
+//! with a jittered, growing pause.
+
+use super::{LedgerError, LedgerResult};
+use rand::Rng;
+use sea_orm::sqlx;
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// How many times a transaction is tried in all.
+pub const MAX_ATTEMPTS: u32 = 6;
+/// The first pause between attempts; it doubles up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(2);
+/// The longest pause between attempts.
+const MAX_BACKOFF: Duration = Duration::from_millis(100);
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, a
+/// plain `BEGIN` (READ COMMITTED) on PostgreSQL.
+///
+/// # Errors
+/// The database is unreachable, or SQLite stayed busy beyond the timeout.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
+/// A unit of work on a write transaction, boxed so that it can borrow the
+/// transaction it is given.
+pub type Work<'t, T> = Pin<Box<dyn Future<Output = LedgerResult<T>> + Send + 't>>;
+
+/// Runs `work` in a write transaction ([`begin_write`]) and commits it; when
+/// the transaction fails with contention ([`is_retryable`]) it is rolled back
+/// and run again, up to [`MAX_ATTEMPTS`] times. `work` must therefore be
+/// safe to re-run: everything it writes goes through the transaction.
+///
+/// # Errors
+/// The first error that is not contention, or the contention of the last
+/// attempt.
+pub async fn with_retry<T, F>(db: &DatabaseConnection, mut work: F) -> LedgerResult<T>
+where
+    F: for<'t> FnMut(&'t DatabaseTransaction) -> Work<'t, T>,
+    T: Send,
+{
+    let mut attempt = 1;
+    loop {
+        let result = match begin_write(db).await {
+            Ok(txn) => match work(&txn).await {
+                Ok(value) => txn
+                    .commit()
+                    .await
+                    .map(|()| value)
+                    .map_err(LedgerError::from),
+                Err(err) => {
+                    // A failed rollback leaves nothing behind either: the
+                    // connection goes back to the pool and sqlx rolls back.
+                    let _ = txn.rollback().await;
+                    Err(err)
+                }
+            },
+            Err(err) => Err(LedgerError::from(err)),
+        };
+        match result {
+            Err(LedgerError::Database(err)) if is_retryable(&err) && attempt < MAX_ATTEMPTS => {
+                tracing::debug!(attempt, %err, "ledger transaction contended; retrying");
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The pause after failed attempt `attempt` (1-based): doubling from
+/// [`FIRST_BACKOFF`], capped at [`MAX_BACKOFF`], with up to 50 % jitter so
+/// that writers that collided do not collide again in step.
+fn backoff(attempt: u32) -> Duration {
+    let base = FIRST_BACKOFF
+        .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+        .min(MAX_BACKOFF);
+    let jitter = rand::rng().random_range(0..=base.as_micros() / 2);
+    base + Duration::from_micros(u64::try_from(jitter).unwrap_or(0))
+}
+
+/// Whether a database error is contention that a new attempt may not meet:
+/// PostgreSQL's serialization failure (40001) or deadlock (40P01), SQLite's
+/// busy or locked database (primary result codes 5 and 6).
+#[must_use]
+pub fn is_retryable(err: &DbErr) -> bool {
+    let Some(code) = sqlx_database_code(err) else {
+        return false;
+    };
+    match code.as_str() {
+        "40001" | "40P01" => true,
+        sqlite => sqlite
+            .parse::<i32>()
+            .is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
+    }
+}
+
+/// The database's own error code (SQLSTATE, or SQLite's extended result code).
+fn sqlx_database_code(err: &DbErr) -> Option<String> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
+    else {
+        return None;
+    };
+    match e.as_ref() {
+        sqlx::Error::Database(db_err) => db_err.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        for attempt in 1..=20 {
+            let pause = backoff(attempt);
+            assert!(pause >= FIRST_BACKOFF, "{pause:?}");
+            assert!(pause <= MAX_BACKOFF + MAX_BACKOFF / 2, "{pause:?}");
+        }
+        assert!(backoff(5) >= Duration::from_millis(32));
+    }
+
+    #[test]
+    fn errors_without_a_database_code_are_not_retried() {
+        assert!(!is_retryable(&DbErr::RecordNotInserted));
+        assert!(!is_retryable(&DbErr::Custom("x".into())));
+    }
+}
