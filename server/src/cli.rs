@@ -2,7 +2,7 @@
 //! operator's chores. Every command that touches the database takes the same
 //! `--database-url` / `TANPU_DATABASE_URL`.
 
-use crate::config::{Config, DatabaseArgs, ServeArgs, StoredSecrets};
+use crate::config::{Config, DatabaseArgs, Secret, ServeArgs, StoredSecrets};
 use crate::routes::AppState;
 use crate::services::accounts::NewUser;
 use crate::{db, demo, http, services, telemetry};
@@ -96,7 +96,12 @@ enum MigrateAction {
 #[derive(Subcommand, Debug)]
 enum DemoAction {
     /// Create the demo city (idempotent) and print its logins.
-    Seed,
+    Seed {
+        /// The binding key `tanpu serve` will use; without it, the key that
+        /// demo mode generates and keeps in the database.
+        #[arg(long, env = "TANPU_BINDING_KEY", hide_env_values = true)]
+        binding_key: Option<Secret>,
+    },
 }
 
 /// Parses the command line, runs the command, and turns failure into a
@@ -126,8 +131,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve(args) => serve(&cli.database, args).await,
         Command::Migrate { action } => migrate(&cli.database, action).await,
         Command::Demo {
-            action: DemoAction::Seed,
-        } => demo_seed(&cli.database).await,
+            action: DemoAction::Seed { binding_key },
+        } => demo_seed(&cli.database, binding_key).await,
         Command::Admin {
             action:
                 AdminAction::Create {
@@ -201,22 +206,38 @@ async fn migrate(database: &DatabaseArgs, action: MigrateAction) -> Result<(), S
     result.map_err(|e| format!("migration failed: {e}"))
 }
 
-async fn demo_seed(database: &DatabaseArgs) -> Result<(), String> {
+async fn demo_seed(database: &DatabaseArgs, binding_key: Option<Secret>) -> Result<(), String> {
     let db = db::connect_and_migrate(database)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
-    let report = demo::seed(&db).await.map_err(|e| e.to_string())?;
+    let binding_key = match binding_key {
+        Some(key) => key,
+        None => services::settings::demo_secrets(&db)
+            .await
+            .map_err(|e| e.to_string())?
+            .binding_key
+            .ok_or("no demo binding key")?,
+    };
+    let report = demo::seed(&db, &binding_key)
+        .await
+        .map_err(|e| e.to_string())?;
     println!(
-        "demo seed: {} accounts created, {} already there",
-        report.accounts_created, report.accounts_existing
+        "demo seed: {} accounts created, {} already there, {} bindings created",
+        report.accounts_created, report.accounts_existing, report.bindings_created
     );
     println!("demo logins (password for all: {}):", demo::DEMO_PASSWORD);
     for account in demo::DEMO_ACCOUNTS {
+        let binds: Vec<String> = account
+            .binds
+            .iter()
+            .map(|(kind, value)| format!("{}={value}", kind.as_str()))
+            .collect();
         println!(
-            "  {:<9} {:<22} {}",
+            "  {:<9} {:<22} {}  {}",
             account.role.as_str(),
             account.login,
-            account.nickname
+            account.nickname,
+            binds.join(", ")
         );
     }
     Ok(())

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The web app folder it serves (empty unless a test writes files).
     pub dist: TempDir,
+    /// The database URL, for running the `tanpu` binary against it.
+    pub database_url: String,
     _database: TestDatabase,
 }
 
@@ -85,6 +87,7 @@ pub async fn spawn_app() -> TestApp {
             .unwrap(),
         db,
         dist,
+        database_url: database.args().url,
         _database: database,
     }
 }

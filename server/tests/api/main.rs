@@ -5,6 +5,7 @@
 
 mod auth;
 mod bindings;
+mod cli;
 mod errors;
 mod health;
 mod helpers;

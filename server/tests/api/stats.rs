@@ -6,6 +6,10 @@ use serde_json::{Value, json};
 use tanpu_core::{GramsCo2e, Points};
 use tanpu_server::services::rollups;
 
+fn demo_key() -> tanpu_server::config::Secret {
+    tanpu_server::config::Secret::new("b".repeat(32))
+}
+
 #[tokio::test]
 async fn a_new_city_has_nothing_yet() {
     let app = spawn_app().await;
@@ -19,7 +23,9 @@ async fn a_new_city_has_nothing_yet() {
 #[tokio::test]
 async fn totals_count_citizens_and_sum_every_credited_day() {
     let app = spawn_app().await;
-    tanpu_server::demo::seed(&app.db).await.unwrap();
+    tanpu_server::demo::seed(&app.db, &demo_key())
+        .await
+        .unwrap();
 
     let day1 = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let day2 = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
@@ -45,9 +51,15 @@ async fn totals_count_citizens_and_sum_every_credited_day() {
 #[tokio::test]
 async fn seeding_the_demo_twice_changes_nothing() {
     let app = spawn_app().await;
-    let first = tanpu_server::demo::seed(&app.db).await.unwrap();
-    let second = tanpu_server::demo::seed(&app.db).await.unwrap();
+    let first = tanpu_server::demo::seed(&app.db, &demo_key())
+        .await
+        .unwrap();
+    let second = tanpu_server::demo::seed(&app.db, &demo_key())
+        .await
+        .unwrap();
     assert_eq!(first.accounts_created, 7);
+    assert_eq!(first.bindings_created, 7);
     assert_eq!(second.accounts_created, 0);
     assert_eq!(second.accounts_existing, 7);
+    assert_eq!(second.bindings_created, 0);
 }
