@@ -2,7 +2,7 @@
 
 use crate::account::{Login, Role};
 use crate::binding::SubjectType;
-use crate::ids::{BindingId, UserId};
+use crate::ids::{BindingId, PartnerId, UserId};
 use crate::units::{GramsCo2e, Points};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -142,6 +142,49 @@ pub struct SessionView {
 pub struct UpdateProfileRequest {
     /// A new nickname.
     pub nickname: String,
+}
+
+/// `POST /api/v1/admin/partners`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePartnerRequest {
+    /// Unique display name, e.g. "聊城公交集团".
+    pub name: String,
+    /// Action kinds it may report, e.g. `["bus_ride"]`.
+    pub kinds: Vec<String>,
+}
+
+/// A partner as administrators see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerView {
+    /// Sent by the partner in the `tanpu-partner` header.
+    pub id: PartnerId,
+    /// Display name.
+    pub name: String,
+    /// Action kinds it may report.
+    pub kinds: Vec<String>,
+    /// Disabled partners are refused.
+    pub disabled: bool,
+    /// How many secrets are accepted now (2 during a rotation).
+    pub active_secrets: u32,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new signing secret, shown once: Tanpu keeps no copy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerSecret {
+    /// The partner.
+    pub partner_id: PartnerId,
+    /// `whsec_` + base64 of 32 random-looking bytes.
+    pub secret: String,
+}
+
+/// `GET /api/v1/admin/partners`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerList {
+    /// Every partner, oldest first.
+    pub partners: Vec<PartnerView>,
 }
 
 /// `POST /api/v1/me/password`.

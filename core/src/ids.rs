@@ -63,6 +63,11 @@ typed_id!(
     EntryId
 );
 
+typed_id!(
+    /// A partner system (bus operator, fuel chain, charging network).
+    PartnerId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

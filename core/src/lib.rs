@@ -12,5 +12,5 @@ pub mod ids;
 pub mod ledger;
 pub mod units;
 
-pub use ids::{BindingId, UserId};
+pub use ids::{BindingId, PartnerId, UserId};
 pub use units::{GramsCo2e, Points};

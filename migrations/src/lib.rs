@@ -10,6 +10,7 @@ mod m20261129_000001_foundation;
 mod m20261129_000002_ledger;
 mod m20261129_000003_auth;
 mod m20261129_000004_rate_limits;
+mod m20261129_000005_partners;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_ledger::Migration),
             Box::new(m20261129_000003_auth::Migration),
             Box::new(m20261129_000004_rate_limits::Migration),
+            Box::new(m20261129_000005_partners::Migration),
         ]
     }
 }

@@ -43,11 +43,56 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Partner systems and their signing secrets.
+    Partner {
+        /// The partner master key `tanpu serve` uses; without it, the one
+        /// demo mode generated and keeps in the database.
+        #[arg(long, env = "TANPU_PARTNER_KEY", hide_env_values = true, global = true)]
+        partner_key: Option<Secret>,
+        #[command(subcommand)]
+        action: PartnerAction,
+    },
     /// The ledger of credits.
     Ledger {
         #[command(subcommand)]
         action: LedgerAction,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum PartnerAction {
+    /// Create a partner and print its first secret (shown once).
+    Create {
+        /// Unique display name.
+        #[arg(long)]
+        name: String,
+        /// Action kinds it may report, comma-separated (e.g. bus_ride,metro_ride).
+        #[arg(long, value_delimiter = ',', required = true)]
+        kinds: Vec<String>,
+        /// Print `{"partner_id", "secret"}` instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issue an additional secret; the old one stays valid until retired.
+    Rotate {
+        /// The partner id.
+        #[arg(long)]
+        id: i64,
+        /// Print `{"partner_id", "secret"}` instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Retire every older secret at once (no overlap).
+        #[arg(long)]
+        retire_old: bool,
+    },
+    /// Refuse the partner's requests from now on.
+    Disable {
+        /// The partner id.
+        #[arg(long)]
+        id: i64,
+    },
+    /// List partners.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -144,6 +189,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Ledger {
             action: LedgerAction::Verify,
         } => ledger_verify(&cli.database).await,
+        Command::Partner {
+            partner_key,
+            action,
+        } => partner(&cli.database, partner_key, action).await,
     }
 }
 
@@ -168,20 +217,24 @@ async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, mode = ?config.mode, database = %redact_url(&database.url), "tanpu is serving");
     let state = AppState::new(db.clone(), config).map_err(|e| e.to_string())?;
-    tokio::spawn(purge_rate_limits(db));
+    tokio::spawn(housekeeping(db));
     http::serve(listener, state, http::shutdown_signal())
         .await
         .map_err(|e| format!("server failed: {e}"))
 }
 
-/// Deletes old rate-limit windows every ten minutes.
-async fn purge_rate_limits(db: sea_orm::DatabaseConnection) {
+/// Every ten minutes: forgets old rate-limit windows and partner request
+/// ids that can no longer be replayed.
+async fn housekeeping(db: sea_orm::DatabaseConnection) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
         let now = chrono::Utc::now().timestamp();
         if let Err(e) = services::rate_limit::purge_expired(&db, now).await {
             tracing::warn!(error = %e, "purging rate-limit windows failed");
+        }
+        if let Err(e) = services::partners::purge_seen_ids(&db, now).await {
+            tracing::warn!(error = %e, "purging partner request ids failed");
         }
     }
 }
@@ -311,6 +364,83 @@ async fn ledger_verify(database: &DatabaseArgs) -> Result<(), String> {
             report.problem_count
         ))
     }
+}
+
+async fn partner(
+    database: &DatabaseArgs,
+    partner_key: Option<Secret>,
+    action: PartnerAction,
+) -> Result<(), String> {
+    use crate::services::partners;
+    use tanpu_core::PartnerId;
+    use tanpu_core::api::{CreatePartnerRequest, PartnerSecret};
+
+    let db = db::connect_and_migrate(database)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let master = match partner_key {
+        Some(key) => key,
+        None => services::settings::demo_secrets(&db)
+            .await
+            .map_err(|e| e.to_string())?
+            .partner_key
+            .ok_or("no demo partner key")?,
+    };
+    let print_secret = |secret: &PartnerSecret, json: bool| {
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"partner_id": secret.partner_id, "secret": secret.secret})
+            );
+        } else {
+            println!(
+                "partner {}: secret {} (shown once; store it now)",
+                secret.partner_id, secret.secret
+            );
+        }
+    };
+    match action {
+        PartnerAction::Create { name, kinds, json } => {
+            let (_, secret) = partners::create(&db, &master, CreatePartnerRequest { name, kinds })
+                .await
+                .map_err(|e| e.to_string())?;
+            print_secret(&secret, json);
+        }
+        PartnerAction::Rotate {
+            id,
+            json,
+            retire_old,
+        } => {
+            let secret = partners::rotate(&db, &master, PartnerId(id))
+                .await
+                .map_err(|e| e.to_string())?;
+            if retire_old {
+                partners::retire_old_secrets(&db, PartnerId(id))
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            print_secret(&secret, json);
+        }
+        PartnerAction::Disable { id } => {
+            partners::disable(&db, PartnerId(id))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("partner {id} disabled");
+        }
+        PartnerAction::List => {
+            for p in partners::list(&db).await.map_err(|e| e.to_string())? {
+                println!(
+                    "{:>4}  {:<24} {:<9} secrets={}  kinds={}",
+                    p.id,
+                    p.name,
+                    if p.disabled { "disabled" } else { "active" },
+                    p.active_secrets,
+                    p.kinds.join(",")
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The URL without its password, for messages and logs.

@@ -96,6 +96,12 @@ pub struct ServeArgs {
     /// in demo mode. Changing it orphans every binding.
     #[arg(long, env = "TANPU_BINDING_KEY", hide_env_values = true)]
     pub binding_key: Option<Secret>,
+    /// Master key from which every partner's signing secret is derived (at
+    /// least 32 bytes; partner secrets themselves are never stored).
+    /// Required in production mode; generated and stored in demo mode.
+    /// Changing it invalidates every partner secret.
+    #[arg(long, env = "TANPU_PARTNER_KEY", hide_env_values = true)]
+    pub partner_key: Option<Secret>,
     /// `production` refuses to start without secrets; `demo` generates them.
     #[arg(long, env = "TANPU_MODE", value_enum, default_value = "production")]
     pub mode: Mode,
@@ -125,6 +131,8 @@ pub struct Config {
     pub jwt_secret: Secret,
     /// The binding hash key.
     pub binding_key: Secret,
+    /// The partner-secret master key.
+    pub partner_key: Secret,
     /// Production or demo.
     pub mode: Mode,
     /// Abuse limits.
@@ -153,6 +161,8 @@ pub struct StoredSecrets {
     pub jwt_secret: Option<Secret>,
     /// For `TANPU_BINDING_KEY`.
     pub binding_key: Option<Secret>,
+    /// For `TANPU_PARTNER_KEY`.
+    pub partner_key: Option<Secret>,
 }
 
 impl Config {
@@ -175,6 +185,7 @@ impl Config {
         Ok(Self {
             jwt_secret: pick("TANPU_JWT_SECRET", args.jwt_secret, stored.jwt_secret)?,
             binding_key: pick("TANPU_BINDING_KEY", args.binding_key, stored.binding_key)?,
+            partner_key: pick("TANPU_PARTNER_KEY", args.partner_key, stored.partner_key)?,
             limits: Limits::new(
                 args.login_limit_per_minute,
                 args.login_account_limit,
@@ -190,7 +201,10 @@ impl Config {
     /// Whether [`Config::resolve`] will need stored secrets for `args`.
     #[must_use]
     pub fn needs_stored_secrets(args: &ServeArgs) -> bool {
-        args.mode == Mode::Demo && (args.jwt_secret.is_none() || args.binding_key.is_none())
+        args.mode == Mode::Demo
+            && (args.jwt_secret.is_none()
+                || args.binding_key.is_none()
+                || args.partner_key.is_none())
     }
 }
 
@@ -204,6 +218,7 @@ mod tests {
             dist: "dist".into(),
             jwt_secret: secret.map(|s| Secret::new(s.into())),
             binding_key: Some(Secret::new("b".repeat(32))),
+            partner_key: Some(Secret::new("p".repeat(32))),
             mode,
             login_limit_per_minute: 20,
             login_account_limit: 10,
@@ -216,6 +231,7 @@ mod tests {
         StoredSecrets {
             jwt_secret: Some(Secret::new(value.into())),
             binding_key: Some(Secret::new(value.into())),
+            partner_key: Some(Secret::new(value.into())),
         }
     }
 

@@ -4,11 +4,14 @@ use super::AppState;
 use super::auth_user::AdminUser;
 use super::extract::ApiJson;
 use crate::error::AppError;
-use crate::services::accounts;
+use crate::services::{accounts, partners};
 use axum::Json;
 use axum::extract::{Path, State};
-use tanpu_core::UserId;
-use tanpu_core::api::{GrantRoleRequest, UserView};
+use axum::http::StatusCode;
+use tanpu_core::api::{
+    CreatePartnerRequest, GrantRoleRequest, PartnerList, PartnerSecret, PartnerView, UserView,
+};
+use tanpu_core::{PartnerId, UserId};
 
 /// `PUT /api/v1/admin/users/{id}/role`.
 pub async fn set_role(
@@ -20,4 +23,59 @@ pub async fn set_role(
     let user = accounts::set_role(&state.db, UserId(id), req.role).await?;
     tracing::info!(admin = %admin.id, user = id, role = req.role.as_str(), "role granted");
     Ok(Json(user))
+}
+
+/// `GET /api/v1/admin/partners`.
+pub async fn list_partners(
+    State(state): State<AppState>,
+    AdminUser(_): AdminUser,
+) -> Result<Json<PartnerList>, AppError> {
+    Ok(Json(PartnerList {
+        partners: partners::list(&state.db).await?,
+    }))
+}
+
+/// `POST /api/v1/admin/partners`: the answer holds the secret, once.
+pub async fn create_partner(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(req): ApiJson<CreatePartnerRequest>,
+) -> Result<(StatusCode, Json<PartnerSecret>), AppError> {
+    let (partner, secret) = partners::create(&state.db, &state.config.partner_key, req).await?;
+    tracing::info!(admin = %admin.id, partner = %partner.id, name = %partner.name, "partner created");
+    Ok((StatusCode::CREATED, Json(secret)))
+}
+
+/// `POST /api/v1/admin/partners/{id}/rotate`: a new secret; the old one
+/// stays valid until retired.
+pub async fn rotate_partner_secret(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PartnerSecret>, AppError> {
+    let secret = partners::rotate(&state.db, &state.config.partner_key, PartnerId(id)).await?;
+    tracing::info!(admin = %admin.id, partner = id, "partner secret rotated");
+    Ok(Json(secret))
+}
+
+/// `POST /api/v1/admin/partners/{id}/retire-old-secrets`.
+pub async fn retire_old_partner_secrets(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PartnerView>, AppError> {
+    let view = partners::retire_old_secrets(&state.db, PartnerId(id)).await?;
+    tracing::info!(admin = %admin.id, partner = id, "old partner secrets retired");
+    Ok(Json(view))
+}
+
+/// `POST /api/v1/admin/partners/{id}/disable`.
+pub async fn disable_partner(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PartnerView>, AppError> {
+    let view = partners::disable(&state.db, PartnerId(id)).await?;
+    tracing::info!(admin = %admin.id, partner = id, "partner disabled");
+    Ok(Json(view))
 }

@@ -11,6 +11,7 @@ mod client;
 mod extract;
 mod health;
 mod me;
+mod partner;
 mod public;
 mod static_files;
 
@@ -83,8 +84,27 @@ pub fn router(state: AppState) -> Router {
         .route("/me/bindings", get(me::list_bindings).post(me::add_binding))
         .route("/me/bindings/{id}", delete(me::remove_binding))
         .route("/admin/users/{id}/role", put(admin::set_role))
+        .route(
+            "/admin/partners",
+            get(admin::list_partners).post(admin::create_partner),
+        )
+        .route(
+            "/admin/partners/{id}/rotate",
+            post(admin::rotate_partner_secret),
+        )
+        .route(
+            "/admin/partners/{id}/retire-old-secrets",
+            post(admin::retire_old_partner_secrets),
+        )
+        .route("/admin/partners/{id}/disable", post(admin::disable_partner))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
+    // Partners send batches: a larger limit, on their routes only.
+    let partner_api = Router::new()
+        .route("/partner/me", get(partner::me))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(partner::PARTNER_BODY_LIMIT_BYTES));
+    let api = api.merge(partner_api);
 
     Router::new()
         .nest("/api/v1", api)

@@ -4,12 +4,14 @@
 pub mod accounts;
 pub mod bindings;
 pub mod ledger;
+pub mod partners;
 pub mod rate_limit;
 pub mod rollups;
 pub mod sessions;
 pub mod settings;
 pub mod stats;
 pub mod tokens;
+pub mod webhook;
 
 use sea_orm::sqlx;
 use sea_orm::{DbErr, RuntimeErr};

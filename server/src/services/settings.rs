@@ -18,6 +18,7 @@ pub async fn demo_secrets(db: &DatabaseConnection) -> ServiceResult<StoredSecret
     Ok(StoredSecrets {
         jwt_secret: Some(generated_once(db, "demo_jwt_secret").await?),
         binding_key: Some(generated_once(db, "demo_binding_key").await?),
+        partner_key: Some(generated_once(db, "demo_partner_key").await?),
     })
 }
 

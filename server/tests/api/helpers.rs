@@ -62,6 +62,7 @@ pub async fn spawn_app() -> TestApp {
             dist: dist.path().to_path_buf(),
             jwt_secret: Some(Secret::new("t".repeat(32))),
             binding_key: Some(Secret::new("b".repeat(32))),
+            partner_key: Some(Secret::new("p".repeat(32))),
             mode: Mode::Production,
             login_limit_per_minute: 20,
             login_account_limit: 10,
@@ -307,5 +308,75 @@ pub async fn test_db() -> TestDb {
         db,
         url: args.url,
         _database: database,
+    }
+}
+
+/// A partner's credentials in a test, and signing as the partner would.
+pub struct PartnerCreds {
+    /// The id for the `tanpu-partner` header.
+    pub id: i64,
+    /// The `whsec_…` secret.
+    pub secret: String,
+}
+
+impl TestApp {
+    /// Creates a partner through the admin API.
+    pub async fn partner(&self, admin: &Session, name: &str, kinds: &[&str]) -> PartnerCreds {
+        let res = self
+            .authed(reqwest::Method::POST, "/api/v1/admin/partners", admin)
+            .json(&serde_json::json!({ "name": name, "kinds": kinds }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+        let body: serde_json::Value = res.json().await.unwrap();
+        PartnerCreds {
+            id: body["partner_id"].as_i64().unwrap(),
+            secret: body["secret"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A request signed with `secret` at `timestamp` under `msg_id`.
+    pub fn signed_at(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        partner: &PartnerCreds,
+        body: &str,
+        msg_id: &str,
+        timestamp: i64,
+    ) -> reqwest::RequestBuilder {
+        let key =
+            tanpu_server::services::webhook::SigningKey::from_secret(&partner.secret).unwrap();
+        self.client
+            .request(method, self.url(path))
+            .header("tanpu-partner", partner.id.to_string())
+            .header("webhook-id", msg_id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header(
+                "webhook-signature",
+                key.sign(msg_id, timestamp, body.as_bytes()),
+            )
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+    }
+
+    /// A request signed now under a fresh id.
+    pub fn signed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        partner: &PartnerCreds,
+        body: &str,
+    ) -> reqwest::RequestBuilder {
+        let msg_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+        self.signed_at(
+            method,
+            path,
+            partner,
+            body,
+            &msg_id,
+            chrono::Utc::now().timestamp(),
+        )
     }
 }

@@ -12,6 +12,7 @@ mod helpers;
 mod ledger;
 mod ledger_model;
 mod limits;
+mod partners;
 mod registration;
 mod stats;
 mod web_app;

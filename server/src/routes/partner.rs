@@ -1,0 +1,90 @@
+//! Partner systems' routes: `/api/v1/partner/…`, every request signed.
+
+use super::AppState;
+use crate::error::AppError;
+use crate::services::partners::{self, AuthenticatedPartner};
+use crate::services::webhook::SignedHeaders;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use tanpu_core::PartnerId;
+
+/// The largest body a partner may send (a batch of 1,000 records).
+pub const PARTNER_BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// A request whose signature was checked, with its raw body (parsed only
+/// after the check).
+pub struct SignedPartner {
+    /// The partner that signed it.
+    pub partner: AuthenticatedPartner,
+    /// The body exactly as signed.
+    #[expect(
+        dead_code,
+        reason = "the action routes parse it; they come with ingestion"
+    )]
+    pub body: Bytes,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl FromRequest<AppState> for SignedPartner {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge {
+                    limit_bytes: PARTNER_BODY_LIMIT_BYTES,
+                }
+            } else {
+                AppError::Validation {
+                    message: format!("the body could not be read: {rejection}"),
+                    details: serde_json::Value::Null,
+                }
+            }
+        })?;
+        let signed = match (
+            header(&headers, "webhook-id"),
+            header(&headers, "webhook-timestamp"),
+            header(&headers, "webhook-signature"),
+        ) {
+            (Some(id), Some(timestamp), Some(signature)) => Some(SignedHeaders {
+                id,
+                timestamp,
+                signature,
+            }),
+            _ => None,
+        };
+        let partner = partners::authenticate(
+            &state.db,
+            &state.config.partner_key,
+            header(&headers, "tanpu-partner"),
+            signed,
+            &body,
+            chrono::Utc::now().timestamp(),
+        )
+        .await?;
+        Ok(Self { partner, body })
+    }
+}
+
+/// `GET /api/v1/partner/me`'s answer.
+#[derive(Serialize)]
+pub struct PartnerIdentity {
+    partner_id: PartnerId,
+    kinds: Vec<String>,
+}
+
+/// `GET /api/v1/partner/me`: who the signature says you are — for checking
+/// a signing implementation before sending records.
+pub async fn me(signed: SignedPartner) -> Json<PartnerIdentity> {
+    Json(PartnerIdentity {
+        partner_id: signed.partner.id,
+        kinds: signed.partner.kinds,
+    })
+}

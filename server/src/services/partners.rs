@@ -1,0 +1,332 @@
+//! Partners: creating them, their signing secrets (rotation and
+//! retirement), disabling them, and authenticating their signed requests.
+
+use super::webhook::{self, SignedHeaders, SigningKey};
+use super::{ServiceError, ServiceResult};
+use crate::config::Secret;
+use crate::entities::{partner_keys, partner_webhook_ids, partners};
+use chrono::Utc;
+use rand::RngCore;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    SqlErr, TransactionTrait,
+};
+use tanpu_core::PartnerId;
+use tanpu_core::api::{CreatePartnerRequest, PartnerSecret, PartnerView};
+
+/// The longest action-kind name.
+const KIND_MAX_LEN: usize = 32;
+
+/// An authenticated partner, as ingestion needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthenticatedPartner {
+    /// Who.
+    pub id: PartnerId,
+    /// What it may report.
+    pub kinds: Vec<String>,
+}
+
+/// Creates a partner with its first secret.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for an empty name or a malformed kind;
+/// [`ServiceError::Conflict`] for a taken name.
+pub async fn create(
+    db: &DatabaseConnection,
+    master: &Secret,
+    req: CreatePartnerRequest,
+) -> ServiceResult<(PartnerView, PartnerSecret)> {
+    let name = req.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(ServiceError::Invalid {
+            field: "name",
+            reason: if name.is_empty() {
+                "required"
+            } else {
+                "too_long"
+            }
+            .to_owned(),
+        });
+    }
+    let kinds = parse_kinds(req.kinds)?;
+    let txn = db.begin().await?;
+    let row = partners::ActiveModel {
+        name: Set(name),
+        kinds: Set(
+            serde_json::to_string(&kinds).map_err(|e| ServiceError::Internal(e.to_string()))?
+        ),
+        disabled_at: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => ServiceError::Conflict {
+            field: "name",
+            reason: "taken",
+            message: "a partner with this name exists".to_owned(),
+        },
+        _ => ServiceError::from(e),
+    })?;
+    let secret = issue_key(&txn, master, row.id).await?;
+    txn.commit().await?;
+    let view = view_of(row, 1)?;
+    Ok((view, secret))
+}
+
+/// Issues an additional secret. Both the old and the new one are accepted
+/// until [`retire_old_secrets`] is called, so the partner can switch over
+/// without losing a request.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown partner.
+pub async fn rotate(
+    db: &DatabaseConnection,
+    master: &Secret,
+    id: PartnerId,
+) -> ServiceResult<PartnerSecret> {
+    find(db, id).await?;
+    issue_key(db, master, id.0).await
+}
+
+/// Retires every secret but the newest.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown partner.
+pub async fn retire_old_secrets(
+    db: &DatabaseConnection,
+    id: PartnerId,
+) -> ServiceResult<PartnerView> {
+    let row = find(db, id).await?;
+    let newest = active_keys(db, id)
+        .await?
+        .into_iter()
+        .max_by_key(|k| k.id)
+        .ok_or(ServiceError::Internal(format!(
+            "partner {id} has no active key"
+        )))?;
+    partner_keys::Entity::update_many()
+        .col_expr(partner_keys::Column::RetiredAt, Expr::value(Utc::now()))
+        .filter(partner_keys::Column::PartnerId.eq(id.0))
+        .filter(partner_keys::Column::RetiredAt.is_null())
+        .filter(partner_keys::Column::Id.ne(newest.id))
+        .exec(db)
+        .await?;
+    view_of(row, 1)
+}
+
+/// Disables a partner: its requests are refused from now on; what it sent
+/// before stays.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown partner.
+pub async fn disable(db: &DatabaseConnection, id: PartnerId) -> ServiceResult<PartnerView> {
+    let row = find(db, id).await?;
+    let mut active: partners::ActiveModel = row.into();
+    active.disabled_at = Set(Some(Utc::now()));
+    let row = active.update(db).await?;
+    let keys = active_keys(db, id).await?.len();
+    view_of(row, keys)
+}
+
+/// Every partner, oldest first.
+///
+/// # Errors
+/// Database failures.
+pub async fn list(db: &DatabaseConnection) -> ServiceResult<Vec<PartnerView>> {
+    let rows = partners::Entity::find()
+        .order_by_asc(partners::Column::Id)
+        .all(db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let keys = active_keys(db, PartnerId(row.id)).await?.len();
+        views.push(view_of(row, keys)?);
+    }
+    Ok(views)
+}
+
+/// Authenticates a signed partner request: the partner named in
+/// `tanpu-partner` exists and is enabled, one signature matches one of its
+/// active secrets within the time tolerance, and the request id was not seen
+/// before. Nothing of the body is parsed before this succeeds.
+///
+/// # Errors
+/// [`ServiceError::Unauthenticated`] for every failure, alike.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    master: &Secret,
+    partner_header: Option<&str>,
+    headers: Option<SignedHeaders<'_>>,
+    body: &[u8],
+    now: i64,
+) -> ServiceResult<AuthenticatedPartner> {
+    const REFUSED: ServiceError =
+        ServiceError::Unauthenticated("the request is not signed by an active partner");
+    let id = partner_header
+        .and_then(|h| h.trim().parse::<i64>().ok())
+        .map(PartnerId)
+        .ok_or(REFUSED)?;
+    let headers = headers.ok_or(REFUSED)?;
+    let partner = partners::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or(REFUSED)?;
+    if partner.disabled_at.is_some() {
+        return Err(REFUSED);
+    }
+    let keys: Vec<SigningKey> = active_keys(db, id)
+        .await?
+        .iter()
+        .map(|k| SigningKey::derive(master, id.0, &k.nonce))
+        .collect();
+    if let Err(reason) = webhook::verify(&keys, headers, body, now) {
+        tracing::info!(partner = %id, %reason, "partner request refused");
+        return Err(REFUSED);
+    }
+    // Remember the id for as long as its timestamp could be accepted.
+    let seen = partner_webhook_ids::Entity::insert(partner_webhook_ids::ActiveModel {
+        partner_id: Set(id.0),
+        webhook_id: Set(headers.id.to_owned()),
+        seen_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            partner_webhook_ids::Column::PartnerId,
+            partner_webhook_ids::Column::WebhookId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    if seen == 0 {
+        tracing::info!(partner = %id, webhook_id = headers.id, "replayed partner request refused");
+        return Err(REFUSED);
+    }
+    Ok(AuthenticatedPartner {
+        id,
+        kinds: kinds_of(&partner)?,
+    })
+}
+
+/// Forgets request ids older than twice the tolerance.
+///
+/// # Errors
+/// Database failures.
+pub async fn purge_seen_ids(db: &DatabaseConnection, now: i64) -> ServiceResult<u64> {
+    let done = partner_webhook_ids::Entity::delete_many()
+        .filter(partner_webhook_ids::Column::SeenAt.lt(now - 2 * webhook::TOLERANCE_SECS))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
+async fn issue_key(
+    conn: &impl sea_orm::ConnectionTrait,
+    master: &Secret,
+    partner: i64,
+) -> ServiceResult<PartnerSecret> {
+    let mut raw = [0_u8; 16];
+    rand::rng().fill_bytes(&mut raw);
+    let nonce: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    partner_keys::ActiveModel {
+        partner_id: Set(partner),
+        nonce: Set(nonce.clone()),
+        created_at: Set(Utc::now()),
+        retired_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(PartnerSecret {
+        partner_id: PartnerId(partner),
+        secret: SigningKey::derive(master, partner, &nonce).to_secret(),
+    })
+}
+
+async fn find(db: &DatabaseConnection, id: PartnerId) -> ServiceResult<partners::Model> {
+    partners::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+async fn active_keys(
+    db: &DatabaseConnection,
+    id: PartnerId,
+) -> ServiceResult<Vec<partner_keys::Model>> {
+    Ok(partner_keys::Entity::find()
+        .filter(partner_keys::Column::PartnerId.eq(id.0))
+        .filter(partner_keys::Column::RetiredAt.is_null())
+        .all(db)
+        .await?)
+}
+
+/// Kinds are lower-case identifiers (`bus_ride`); duplicates are dropped.
+fn parse_kinds(kinds: Vec<String>) -> ServiceResult<Vec<String>> {
+    let invalid = |reason: &str| ServiceError::Invalid {
+        field: "kinds",
+        reason: reason.to_owned(),
+    };
+    if kinds.is_empty() {
+        return Err(invalid("required"));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        let kind = kind.trim().to_owned();
+        let well_formed = !kind.is_empty()
+            && kind.len() <= KIND_MAX_LEN
+            && kind.starts_with(|c: char| c.is_ascii_lowercase())
+            && kind
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_formed {
+            return Err(invalid("not_a_kind"));
+        }
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    Ok(out)
+}
+
+fn kinds_of(row: &partners::Model) -> ServiceResult<Vec<String>> {
+    serde_json::from_str(&row.kinds)
+        .map_err(|e| ServiceError::Internal(format!("partner {} kinds unreadable: {e}", row.id)))
+}
+
+fn view_of(row: partners::Model, active_secrets: usize) -> ServiceResult<PartnerView> {
+    Ok(PartnerView {
+        id: PartnerId(row.id),
+        kinds: kinds_of(&row)?,
+        name: row.name,
+        disabled: row.disabled_at.is_some(),
+        active_secrets: u32::try_from(active_secrets).unwrap_or(u32::MAX),
+        created_at: row.created_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_kinds;
+
+    #[test]
+    fn kinds_are_identifiers() {
+        assert_eq!(
+            parse_kinds(vec![
+                "bus_ride".into(),
+                " bus_ride ".into(),
+                "refuel_offpeak".into()
+            ])
+            .unwrap(),
+            vec!["bus_ride", "refuel_offpeak"]
+        );
+        for bad in ["", "Bus", "1bus", "bus-ride", "公交"] {
+            assert!(parse_kinds(vec![bad.into()]).is_err(), "{bad}");
+        }
+        assert!(parse_kinds(vec![]).is_err());
+    }
+}
