@@ -4,7 +4,7 @@ use crate::account::{Login, Role};
 use crate::binding::SubjectType;
 use crate::ids::{BindingId, PartnerId, UserId};
 use crate::units::{GramsCo2e, Points};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/public/stats`: what the whole city has achieved so far.
@@ -185,6 +185,88 @@ pub struct PartnerSecret {
 pub struct PartnerList {
     /// Every partner, oldest first.
     pub partners: Vec<PartnerView>,
+}
+
+/// The subject a partner names: a card or plate, never a user id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRef {
+    /// `transit_card`, `plate` or `fuel_card`.
+    #[serde(rename = "type")]
+    pub kind: SubjectType,
+    /// The number or plate as the partner has it.
+    pub value: String,
+}
+
+/// One partner record: the public contract of DESIGN.md §4.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerRecord {
+    /// The partner's unique id for the record.
+    pub external_id: String,
+    /// `bus_ride`, `metro_ride`, `bike_trip`, `walk`, `refuel_offpeak`,
+    /// `ev_charge`, or an administrator-defined kind.
+    pub kind: String,
+    /// Whose card or plate.
+    pub subject: SubjectRef,
+    /// When it started, RFC 3339 with offset.
+    pub started_at: DateTime<FixedOffset>,
+    /// When it ended; absent for instant actions.
+    #[serde(default)]
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    /// A decimal number with at most three decimals.
+    pub quantity: serde_json::Number,
+    /// `km`, `trip`, `L`, `kWh` or `step`.
+    pub unit: String,
+    /// Free-form details (route, stops, station…).
+    #[serde(default)]
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `POST /api/v1/partner/actions/batch`. Records are parsed one by one, so a
+/// malformed record is rejected alone (`invalid_record`) without failing the
+/// batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerBatch {
+    /// Up to 1,000 records.
+    pub records: Vec<serde_json::Value>,
+}
+
+/// What became of a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStatus {
+    /// Verified and credited.
+    Accepted,
+    /// Refused; `reasons` says why.
+    Rejected,
+    /// Waiting for a reviewer.
+    Held,
+    /// Seen before; the fields repeat the first decision.
+    Duplicate,
+}
+
+/// The answer for one record, in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordResult {
+    /// The record's `external_id` (empty when it could not be read).
+    pub external_id: String,
+    /// The decision.
+    pub status: RecordStatus,
+    /// Points credited.
+    pub points: Points,
+    /// CO2e credited, in grams.
+    pub co2e_g: GramsCo2e,
+    /// Stable reason codes (empty when accepted in full).
+    pub reasons: Vec<String>,
+}
+
+/// `POST /api/v1/partner/actions/batch`'s answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    /// One per record, in the order sent.
+    pub results: Vec<RecordResult>,
 }
 
 /// `POST /api/v1/me/password`.

@@ -68,6 +68,16 @@ typed_id!(
     PartnerId
 );
 
+typed_id!(
+    /// A credit rule: the stable identity behind its versions.
+    RuleId
+);
+
+typed_id!(
+    /// One immutable, published version of a credit rule.
+    RuleVersionId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod binding;
 pub mod format;
 pub mod ids;
 pub mod ledger;
+pub mod rules;
 pub mod units;
 
 pub use ids::{BindingId, PartnerId, UserId};
