@@ -11,6 +11,7 @@ mod m20261129_000002_ledger;
 mod m20261129_000003_auth;
 mod m20261129_000004_rate_limits;
 mod m20261129_000005_partners;
+mod m20261129_000006_actions;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_auth::Migration),
             Box::new(m20261129_000004_rate_limits::Migration),
             Box::new(m20261129_000005_partners::Migration),
+            Box::new(m20261129_000006_actions::Migration),
         ]
     }
 }

@@ -200,6 +200,12 @@ async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
     let db = db::connect_and_migrate(database)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let seeded = services::rules::ensure_seeded(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if seeded > 0 {
+        tracing::info!(rules = seeded, "seed credit rules created");
+    }
     let stored = if Config::needs_stored_secrets(&args) {
         services::settings::demo_secrets(&db)
             .await

@@ -2,6 +2,7 @@
 //! migrations. They carry no behaviour (that lives in `services`) and never
 //! cross the wire (the API speaks `tanpu_core::api` types).
 
+pub mod actions;
 pub mod bindings;
 pub mod daily_totals;
 pub mod ledger_accounts;
@@ -12,5 +13,8 @@ pub mod partner_keys;
 pub mod partner_webhook_ids;
 pub mod partners;
 pub mod refresh_tokens;
+pub mod rule_versions;
+pub mod rules;
 pub mod settings;
+pub mod user_daily_totals;
 pub mod users;

@@ -50,7 +50,7 @@ where
 
 /// Parses JSON, telling a syntax error (400, with its position) from a
 /// well-formed body of the wrong shape (422, with the reason).
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+pub(super) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {

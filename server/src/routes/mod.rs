@@ -102,6 +102,9 @@ pub fn router(state: AppState) -> Router {
     // Partners send batches: a larger limit, on their routes only.
     let partner_api = Router::new()
         .route("/partner/me", get(partner::me))
+        .route("/partner/actions", post(partner::submit_one))
+        .route("/partner/actions/batch", post(partner::submit_batch))
+        .route("/partner/actions/{external_id}", get(partner::decision))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(partner::PARTNER_BODY_LIMIT_BYTES));
     let api = api.merge(partner_api);

@@ -2,14 +2,16 @@
 
 use super::AppState;
 use crate::error::AppError;
+use crate::services::ingest;
 use crate::services::partners::{self, AuthenticatedPartner};
 use crate::services::webhook::SignedHeaders;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use tanpu_core::PartnerId;
+use tanpu_core::api::{BatchResult, PartnerBatch, RecordResult};
 
 /// The largest body a partner may send (a batch of 1,000 records).
 pub const PARTNER_BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -20,10 +22,6 @@ pub struct SignedPartner {
     /// The partner that signed it.
     pub partner: AuthenticatedPartner,
     /// The body exactly as signed.
-    #[expect(
-        dead_code,
-        reason = "the action routes parse it; they come with ingestion"
-    )]
     pub body: Bytes,
 }
 
@@ -87,4 +85,60 @@ pub async fn me(signed: SignedPartner) -> Json<PartnerIdentity> {
         partner_id: signed.partner.id,
         kinds: signed.partner.kinds,
     })
+}
+
+/// Parses a signed body as JSON, telling syntax errors (400) from a body of
+/// the wrong shape (422).
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    super::extract::parse(body)
+}
+
+/// `POST /api/v1/partner/actions`: one record, decided at once.
+pub async fn submit_one(
+    State(state): State<AppState>,
+    signed: SignedPartner,
+) -> Result<Json<RecordResult>, AppError> {
+    let record: serde_json::Value = parse_body(&signed.body)?;
+    let mut results = ingest::ingest_batch(
+        &state.db,
+        &state.config.binding_key,
+        &signed.partner,
+        vec![record],
+        chrono::Utc::now(),
+    )
+    .await?;
+    results
+        .pop()
+        .map(Json)
+        .ok_or_else(|| AppError::Internal("a batch of one gave no result".into()))
+}
+
+/// `POST /api/v1/partner/actions/batch`: up to 1,000 records, one result
+/// each, in order.
+pub async fn submit_batch(
+    State(state): State<AppState>,
+    signed: SignedPartner,
+) -> Result<Json<BatchResult>, AppError> {
+    let batch: PartnerBatch = parse_body(&signed.body)?;
+    let results = ingest::ingest_batch(
+        &state.db,
+        &state.config.binding_key,
+        &signed.partner,
+        batch.records,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(Json(BatchResult { results }))
+}
+
+/// `GET /api/v1/partner/actions/{external_id}`: the decision of one of your
+/// records.
+pub async fn decision(
+    State(state): State<AppState>,
+    Path(external_id): Path<String>,
+    signed: SignedPartner,
+) -> Result<Json<RecordResult>, AppError> {
+    Ok(Json(
+        ingest::decision_of(&state.db, &signed.partner, &external_id).await?,
+    ))
 }

@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod bindings;
+pub mod ingest;
 pub mod ledger;
 pub mod partners;
 pub mod rate_limit;
 pub mod rollups;
+pub mod rules;
 pub mod sessions;
 pub mod settings;
 pub mod stats;

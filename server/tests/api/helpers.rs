@@ -55,6 +55,9 @@ pub async fn spawn_app() -> TestApp {
     let db = tanpu_server::db::connect_and_migrate(&database.args())
         .await
         .expect("cannot migrate the test database");
+    tanpu_server::services::rules::ensure_seeded(&db)
+        .await
+        .expect("cannot seed the rules");
     let dist = tempfile::tempdir().expect("temp dir");
     let config = Config::resolve(
         tanpu_server::config::ServeArgs {

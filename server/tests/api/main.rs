@@ -9,6 +9,7 @@ mod cli;
 mod errors;
 mod health;
 mod helpers;
+mod ingest;
 mod ledger;
 mod ledger_model;
 mod limits;

@@ -80,6 +80,10 @@ pub enum LedgerError {
     /// The database failed (after retries, for contention).
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    /// Another service failed inside a ledger transaction (e.g. ingestion's
+    /// checks); passed through unchanged and never retried.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
 }
 
 /// The result of a ledger operation.
@@ -112,6 +116,7 @@ impl From<LedgerError> for ServiceError {
             // Contention that outlived its retries is "try again", not a bug.
             LedgerError::Database(e) if write::is_retryable(&e) => Self::Unavailable(message),
             LedgerError::Database(e) => Self::from(e),
+            LedgerError::Service(e) => *e,
         }
     }
 }

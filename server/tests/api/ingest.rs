@@ -1,0 +1,308 @@
+//! Partner ingestion end to end: signed records in, decisions out, credits
+//! in the ledger exactly once.
+
+use crate::helpers::{PartnerCreds, Session, TestApp, spawn_app};
+use chrono::{Duration, FixedOffset, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tanpu_core::UserId;
+use tanpu_server::services::ledger;
+
+const CARD: &str = "3100 1234 5678 9012";
+
+/// A bus ride of `km` that started `hours_ago` hours ago, in city time.
+fn bus_ride(external_id: &str, card: &str, km: f64, hours_ago: i64) -> Value {
+    let city = FixedOffset::east_opt(8 * 3600).unwrap();
+    let start = (Utc::now() - Duration::hours(hours_ago)).with_timezone(&city);
+    let end = start + Duration::minutes(22);
+    json!({
+        "external_id": external_id,
+        "kind": "bus_ride",
+        "subject": {"type": "transit_card", "value": card},
+        "started_at": start.to_rfc3339(),
+        "ended_at": end.to_rfc3339(),
+        "quantity": km,
+        "unit": "km",
+        "attributes": {"route": "K5", "from_stop": "东昌湖", "to_stop": "火车站"}
+    })
+}
+
+struct City {
+    app: TestApp,
+    bus: PartnerCreds,
+    rider: Session,
+}
+
+async fn city() -> City {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let bus = app.partner(&admin, "聊城公交集团", &["bus_ride"]).await;
+    let rider = app.citizen("13800001111").await;
+    let res = app
+        .authed(Method::POST, "/api/v1/me/bindings", &rider)
+        .json(&json!({"type": "transit_card", "value": CARD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    City { app, bus, rider }
+}
+
+impl City {
+    async fn send(&self, record: &Value) -> Value {
+        let res = self
+            .app
+            .signed(
+                Method::POST,
+                "/api/v1/partner/actions",
+                &self.bus,
+                &record.to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    async fn balance(&self) -> i64 {
+        let account = ledger::accounts::citizen(&self.app.db, UserId(self.rider.user_id))
+            .await
+            .unwrap();
+        account.balance.0
+    }
+}
+
+#[tokio::test]
+async fn a_bus_ride_is_verified_credited_and_explained() {
+    let city = city().await;
+    let result = city
+        .send(&bus_ride("LC-BUS-1", "3100123456789012", 7.4, 1))
+        .await;
+    assert_eq!(result["status"], "accepted", "{result}");
+    assert_eq!(result["reasons"], json!([]));
+    // 7.4 km × (272 − 26.9) g/km = 1813.74 g, rounded down.
+    assert_eq!(result["co2e_g"], 1813);
+    let points = result["points"].as_i64().unwrap();
+    assert!(points > 0);
+    assert_eq!(
+        city.balance().await,
+        points,
+        "the ledger holds exactly the credit"
+    );
+
+    let stats: Value = city
+        .app
+        .get("/api/v1/public/stats")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["co2e_g"], 1813);
+    assert_eq!(stats["points_issued"], points);
+
+    let report = ledger::verify::verify(&city.app.db).await.unwrap();
+    assert!(report.is_ok(), "{report}");
+}
+
+#[tokio::test]
+async fn a_record_sent_twice_is_credited_once_and_the_second_answer_says_duplicate() {
+    let city = city().await;
+    let record = bus_ride("LC-BUS-2", CARD, 3.2, 2);
+    let first = city.send(&record).await;
+    let second = city.send(&record).await;
+    assert_eq!(first["status"], "accepted");
+    assert_eq!(second["status"], "duplicate");
+    assert_eq!(second["points"], first["points"]);
+    assert_eq!(city.balance().await, first["points"].as_i64().unwrap());
+
+    let decision: Value = city
+        .app
+        .signed(
+            Method::GET,
+            "/api/v1/partner/actions/LC-BUS-2",
+            &city.bus,
+            "",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decision["status"], "accepted");
+    assert_eq!(decision["points"], first["points"]);
+}
+
+#[tokio::test]
+async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothing() {
+    let city = city().await;
+    let mut future = bus_ride("LC-BUS-FUTURE", CARD, 5.0, -3);
+    future["ended_at"] = Value::Null;
+    let mut refuel = bus_ride("LC-FUEL-1", CARD, 30.0, 1);
+    refuel["kind"] = json!("refuel_offpeak");
+    refuel["unit"] = json!("L");
+    let mut too_precise = bus_ride("LC-BUS-BAD", CARD, 1.0, 1);
+    too_precise["quantity"] = json!(1.2345);
+    let records = vec![
+        bus_ride("LC-BUS-OK-1", CARD, 4.0, 5),
+        bus_ride("LC-BUS-UNBOUND", "3100 9999 9999 9999", 4.0, 4),
+        future,
+        refuel,
+        too_precise,
+        json!({"external_id": "LC-BUS-GARBAGE", "kind": "bus_ride"}),
+        bus_ride("LC-BUS-OK-2", CARD, 6.0, 3),
+    ];
+    let body = json!({ "records": records }).to_string();
+    let res = city
+        .app
+        .signed(
+            Method::POST,
+            "/api/v1/partner/actions/batch",
+            &city.bus,
+            &body,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let results: Value = res.json().await.unwrap();
+    let summary: Vec<(String, String, Value)> = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["external_id"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap().to_owned(),
+                r["reasons"].clone(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("LC-BUS-OK-1", "accepted", json!([])),
+        ("LC-BUS-UNBOUND", "rejected", json!(["unbound_subject"])),
+        ("LC-BUS-FUTURE", "rejected", json!(["in_future"])),
+        ("LC-FUEL-1", "rejected", json!(["kind_not_allowed"])),
+        ("LC-BUS-BAD", "rejected", json!(["invalid_record"])),
+        ("LC-BUS-GARBAGE", "rejected", json!(["invalid_record"])),
+        ("LC-BUS-OK-2", "accepted", json!([])),
+    ];
+    for ((id, status, reasons), (want_id, want_status, want_reasons)) in
+        summary.iter().zip(expected)
+    {
+        assert_eq!(
+            (id.as_str(), status.as_str(), reasons),
+            (want_id, want_status, &want_reasons)
+        );
+    }
+    let credited: i64 = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["points"].as_i64().unwrap())
+        .sum();
+    assert_eq!(city.balance().await, credited);
+
+    // The same batch again (a new request id): nothing more is credited.
+    let replay = city
+        .app
+        .signed(
+            Method::POST,
+            "/api/v1/partner/actions/batch",
+            &city.bus,
+            &body,
+        )
+        .send()
+        .await
+        .unwrap();
+    let replayed: Value = replay.json().await.unwrap();
+    assert_eq!(replayed["results"][0]["status"], "duplicate");
+    assert_eq!(replayed["results"][6]["status"], "duplicate");
+    assert_eq!(city.balance().await, credited);
+    assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn concurrent_duplicates_credit_once() {
+    let city = city().await;
+    let record = bus_ride("LC-BUS-RACE", CARD, 7.4, 1).to_string();
+    let sends = (0..8).map(|_| {
+        city.app
+            .signed(Method::POST, "/api/v1/partner/actions", &city.bus, &record)
+            .send()
+    });
+    let answers = futures::future::join_all(sends).await;
+    let mut accepted = 0;
+    for res in answers {
+        let res = res.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        match body["status"].as_str().unwrap() {
+            "accepted" => accepted += 1,
+            "duplicate" => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(accepted, 1);
+    let single: Value = city
+        .app
+        .signed(
+            Method::GET,
+            "/api/v1/partner/actions/LC-BUS-RACE",
+            &city.bus,
+            "",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        city.balance().await,
+        single["points"].as_i64().unwrap(),
+        "credited once"
+    );
+    assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn bad_bodies_and_oversized_batches_get_clear_errors() {
+    let city = city().await;
+    let res = city
+        .app
+        .signed(
+            Method::POST,
+            "/api/v1/partner/actions/batch",
+            &city.bus,
+            "{\"records\": [",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| json!({"external_id": format!("X{i}")}))
+        .collect();
+    let body = json!({ "records": too_many }).to_string();
+    let res = city
+        .app
+        .signed(
+            Method::POST,
+            "/api/v1/partner/actions/batch",
+            &city.bus,
+            &body,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = city
+        .app
+        .signed(Method::GET, "/api/v1/partner/actions/NOPE", &city.bus, "")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
