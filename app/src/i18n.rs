@@ -85,6 +85,75 @@ pub enum Msg {
     NotFoundTitle,
     NotFoundText,
     BackHome,
+    NavActions,
+    Hello,
+    HomeBalance,
+    HomeCo2eMonth,
+    HomeCo2eTotal,
+    HomeStreak,
+    DaysUnit,
+    TreeSource,
+    ChartTitle,
+    ChartData,
+    ChartWeek,
+    ChartTotal,
+    RecentTitle,
+    SeeAll,
+    NoActionsYet,
+    BindNow,
+    ActionsTitle,
+    FilterKind,
+    FilterStatus,
+    FilterMonth,
+    All,
+    LoadMore,
+    NoMatches,
+    StatusAccepted,
+    StatusRejected,
+    StatusHeld,
+    KindBus,
+    KindMetro,
+    KindBike,
+    KindWalk,
+    KindRefuel,
+    KindEv,
+    UnitKm,
+    UnitTrip,
+    UnitL,
+    UnitKwh,
+    UnitStep,
+    ReasonUnbound,
+    ReasonKindNotAllowed,
+    ReasonQuantity,
+    ReasonSpeed,
+    ReasonWindow,
+    ReasonSeason,
+    ReasonTooOld,
+    ReasonInFuture,
+    ReasonOverlap,
+    ReasonCap,
+    ReasonFrozen,
+    ReasonInvalid,
+    ReasonSelfDeclared,
+    DetailTitle,
+    DetailWhen,
+    DetailAmount,
+    DetailHow,
+    Baseline,
+    Project,
+    Reduction,
+    PointsBase,
+    SelfDiscount,
+    CapKindDay,
+    CapKindMonth,
+    CapAllDay,
+    CapAllMonth,
+    PointsFinal,
+    Co2eCredited,
+    RuleVersionLabel,
+    WhyNot,
+    BackToActions,
+    Grams,
     NicknameTitle,
     Saved,
     Save,
@@ -269,6 +338,168 @@ impl Msg {
             (Self::NotFoundText, En) => "The page you asked for does not exist or has moved.",
             (Self::BackHome, Zh) => "返回首页",
             (Self::BackHome, En) => "Back to the home page",
+            (Self::NavActions, Zh) => "我的行动",
+            (Self::NavActions, En) => "My actions",
+            (Self::Hello, Zh) => "你好，",
+            (Self::Hello, En) => "Hello, ",
+            (Self::HomeBalance, Zh) => "可用积分",
+            (Self::HomeBalance, En) => "Points to spend",
+            (Self::HomeCo2eMonth, Zh) => "本月减排",
+            (Self::HomeCo2eMonth, En) => "CO₂e saved this month",
+            (Self::HomeCo2eTotal, Zh) => "累计减排",
+            (Self::HomeCo2eTotal, En) => "CO₂e saved in total",
+            (Self::HomeStreak, Zh) => "连续绿色出行",
+            (Self::HomeStreak, En) => "Green streak",
+            (Self::DaysUnit, Zh) => "天",
+            (Self::DaysUnit, En) => "days",
+            (Self::TreeSource, Zh) => {
+                "换算依据：欧洲环境署，一棵成熟的树每年约吸收 22 千克二氧化碳。"
+            }
+            (Self::TreeSource, En) => {
+                "Source: European Environment Agency — a mature tree absorbs about 22 kg of CO₂ a year."
+            }
+            (Self::ChartTitle, Zh) => "最近 12 周的减排（克）",
+            (Self::ChartTitle, En) => "CO₂e saved in the last 12 weeks (g)",
+            (Self::ChartData, Zh) => "查看数据",
+            (Self::ChartData, En) => "Show the numbers",
+            (Self::ChartWeek, Zh) => "周起始日",
+            (Self::ChartWeek, En) => "Week starting",
+            (Self::ChartTotal, Zh) => "合计",
+            (Self::ChartTotal, En) => "Total",
+            (Self::RecentTitle, Zh) => "最近的行动",
+            (Self::RecentTitle, En) => "Recent actions",
+            (Self::SeeAll, Zh) => "查看全部",
+            (Self::SeeAll, En) => "See all",
+            (Self::NoActionsYet, Zh) => {
+                "还没有记录。绑定公交卡、车牌或加油卡后，合作方上报的记录会出现在这里。"
+            }
+            (Self::NoActionsYet, En) => {
+                "Nothing yet. Once you bind a transit card, plate or fuel card, the records partners report appear here."
+            }
+            (Self::BindNow, Zh) => "去绑定",
+            (Self::BindNow, En) => "Bind a card",
+            (Self::ActionsTitle, Zh) => "我的绿色行动",
+            (Self::ActionsTitle, En) => "My green actions",
+            (Self::FilterKind, Zh) => "类型",
+            (Self::FilterKind, En) => "Kind",
+            (Self::FilterStatus, Zh) => "状态",
+            (Self::FilterStatus, En) => "Status",
+            (Self::FilterMonth, Zh) => "月份",
+            (Self::FilterMonth, En) => "Month",
+            (Self::All, Zh) => "全部",
+            (Self::All, En) => "All",
+            (Self::LoadMore, Zh) => "加载更多",
+            (Self::LoadMore, En) => "Load more",
+            (Self::NoMatches, Zh) => "没有符合条件的记录。",
+            (Self::NoMatches, En) => "No actions match.",
+            (Self::StatusAccepted, Zh) => "已计入",
+            (Self::StatusAccepted, En) => "Credited",
+            (Self::StatusRejected, Zh) => "未计入",
+            (Self::StatusRejected, En) => "Not credited",
+            (Self::StatusHeld, Zh) => "待审核",
+            (Self::StatusHeld, En) => "Under review",
+            (Self::KindBus, Zh) => "公交出行",
+            (Self::KindBus, En) => "Bus ride",
+            (Self::KindMetro, Zh) => "地铁出行",
+            (Self::KindMetro, En) => "Metro ride",
+            (Self::KindBike, Zh) => "骑行",
+            (Self::KindBike, En) => "Bike trip",
+            (Self::KindWalk, Zh) => "步行",
+            (Self::KindWalk, En) => "Walk",
+            (Self::KindRefuel, Zh) => "夜间错峰加油",
+            (Self::KindRefuel, En) => "Off-peak refuelling",
+            (Self::KindEv, Zh) => "电动车充电",
+            (Self::KindEv, En) => "EV charge",
+            (Self::UnitKm, Zh) => "公里",
+            (Self::UnitKm, En) => "km",
+            (Self::UnitTrip, Zh) => "次",
+            (Self::UnitTrip, En) => "trips",
+            (Self::UnitL, Zh) => "升",
+            (Self::UnitL, En) => "L",
+            (Self::UnitKwh, Zh) => "千瓦时",
+            (Self::UnitKwh, En) => "kWh",
+            (Self::UnitStep, Zh) => "步",
+            (Self::UnitStep, En) => "steps",
+            (Self::ReasonUnbound, Zh) => {
+                "这张卡或车牌还没有绑定到账户。绑定后，有效期内的记录可以补计。"
+            }
+            (Self::ReasonUnbound, En) => {
+                "This card or plate is not bound to an account. Bind it, and records within the claim window can still be credited."
+            }
+            (Self::ReasonKindNotAllowed, Zh) => "这类行动目前不在积分规则范围内。",
+            (Self::ReasonKindNotAllowed, En) => {
+                "This kind of action earns no credits under the current rules."
+            }
+            (Self::ReasonQuantity, Zh) => "里程或数量超出了规则允许的范围。",
+            (Self::ReasonQuantity, En) => {
+                "The distance or amount is outside what the rule accepts."
+            }
+            (Self::ReasonSpeed, Zh) => "用时与里程不匹配（速度不合理），已转人工审核。",
+            (Self::ReasonSpeed, En) => {
+                "The time and distance do not fit together (implausible speed); a reviewer will look at it."
+            }
+            (Self::ReasonWindow, Zh) => "不在规则规定的时段内（例如加油需在 20:00—次日 06:00）。",
+            (Self::ReasonWindow, En) => {
+                "Outside the rule's hours (e.g. refuelling counts from 20:00 to 06:00)."
+            }
+            (Self::ReasonSeason, Zh) => "不在规则规定的季节内。",
+            (Self::ReasonSeason, En) => "Outside the rule's season.",
+            (Self::ReasonTooOld, Zh) => "记录超过了可申报的期限。",
+            (Self::ReasonTooOld, En) => "The record is older than the claim window.",
+            (Self::ReasonInFuture, Zh) => "记录时间晚于当前时间，请核对。",
+            (Self::ReasonInFuture, En) => "The record is dated in the future; please check it.",
+            (Self::ReasonOverlap, Zh) => "与你的另一条记录时间重叠，已转人工审核。",
+            (Self::ReasonOverlap, En) => {
+                "It overlaps another of your actions in time; a reviewer will look at it."
+            }
+            (Self::ReasonCap, Zh) => "已达到每日或每月积分上限。",
+            (Self::ReasonCap, En) => "The daily or monthly limit of points was reached.",
+            (Self::ReasonFrozen, Zh) => "账户已冻结，记录待审核。",
+            (Self::ReasonFrozen, En) => "The account is frozen; the record waits for review.",
+            (Self::ReasonInvalid, Zh) => "记录格式有误，无法核验。",
+            (Self::ReasonInvalid, En) => "The record could not be read.",
+            (Self::ReasonSelfDeclared, Zh) => "自主申报的行动需人工审核，积分按折扣计。",
+            (Self::ReasonSelfDeclared, En) => {
+                "Self-declared actions are reviewed and credited at a discount."
+            }
+            (Self::DetailTitle, Zh) => "行动详情",
+            (Self::DetailTitle, En) => "Action details",
+            (Self::DetailWhen, Zh) => "时间",
+            (Self::DetailWhen, En) => "When",
+            (Self::DetailAmount, Zh) => "数量",
+            (Self::DetailAmount, En) => "Amount",
+            (Self::DetailHow, Zh) => "积分是怎么算的",
+            (Self::DetailHow, En) => "How the points were calculated",
+            (Self::Baseline, Zh) => "基准排放（如私家车）",
+            (Self::Baseline, En) => "Baseline emission (e.g. a car)",
+            (Self::Project, Zh) => "实际排放",
+            (Self::Project, En) => "Actual emission",
+            (Self::Reduction, Zh) => "减排量",
+            (Self::Reduction, En) => "Reduction",
+            (Self::PointsBase, Zh) => "基础积分",
+            (Self::PointsBase, En) => "Base points",
+            (Self::SelfDiscount, Zh) => "自主申报折扣",
+            (Self::SelfDiscount, En) => "Self-declared discount",
+            (Self::CapKindDay, Zh) => "本类每日上限",
+            (Self::CapKindDay, En) => "Daily limit for this kind",
+            (Self::CapKindMonth, Zh) => "本类每月上限",
+            (Self::CapKindMonth, En) => "Monthly limit for this kind",
+            (Self::CapAllDay, Zh) => "每日总上限",
+            (Self::CapAllDay, En) => "Daily limit overall",
+            (Self::CapAllMonth, Zh) => "每月总上限",
+            (Self::CapAllMonth, En) => "Monthly limit overall",
+            (Self::PointsFinal, Zh) => "计入积分",
+            (Self::PointsFinal, En) => "Points credited",
+            (Self::Co2eCredited, Zh) => "计入减排",
+            (Self::Co2eCredited, En) => "CO₂e credited",
+            (Self::RuleVersionLabel, Zh) => "规则版本",
+            (Self::RuleVersionLabel, En) => "Rule version",
+            (Self::WhyNot, Zh) => "原因",
+            (Self::WhyNot, En) => "Why",
+            (Self::BackToActions, Zh) => "返回我的行动",
+            (Self::BackToActions, En) => "Back to my actions",
+            (Self::Grams, Zh) => "克",
+            (Self::Grams, En) => "g",
             (Self::NicknameTitle, Zh) => "昵称",
             (Self::NicknameTitle, En) => "Nickname",
             (Self::Saved, Zh) => "已保存。",
@@ -514,5 +745,58 @@ pub fn field_error_msg(err: tanpu_core::account::FieldError) -> Msg {
         E::TooLong => Msg::ErrTooLong,
         E::TooCommon => Msg::ErrTooCommon,
         E::BadCharacters => Msg::ErrBadCharacters,
+    }
+}
+
+/// The message naming an action kind, for the built-in kinds.
+pub fn kind_msg(kind: &str) -> Option<Msg> {
+    Some(match kind {
+        "bus_ride" => Msg::KindBus,
+        "metro_ride" => Msg::KindMetro,
+        "bike_trip" => Msg::KindBike,
+        "walk" => Msg::KindWalk,
+        "refuel_offpeak" => Msg::KindRefuel,
+        "ev_charge" => Msg::KindEv,
+        _ => return None,
+    })
+}
+
+/// The message naming a unit.
+pub fn unit_msg(unit: &str) -> Option<Msg> {
+    Some(match unit {
+        "km" => Msg::UnitKm,
+        "trip" => Msg::UnitTrip,
+        "L" => Msg::UnitL,
+        "kWh" => Msg::UnitKwh,
+        "step" => Msg::UnitStep,
+        _ => return None,
+    })
+}
+
+/// A decision's reason code in plain words, with what to do about it.
+pub fn decision_reason_msg(code: &str) -> Msg {
+    match code {
+        "unbound_subject" => Msg::ReasonUnbound,
+        "kind_not_allowed" => Msg::ReasonKindNotAllowed,
+        "quantity_out_of_bounds" => Msg::ReasonQuantity,
+        "implausible_speed" => Msg::ReasonSpeed,
+        "outside_time_window" => Msg::ReasonWindow,
+        "out_of_season" => Msg::ReasonSeason,
+        "too_old" => Msg::ReasonTooOld,
+        "in_future" => Msg::ReasonInFuture,
+        "overlap" => Msg::ReasonOverlap,
+        "cap_reached" => Msg::ReasonCap,
+        "account_frozen" => Msg::ReasonFrozen,
+        "self_declared" => Msg::ReasonSelfDeclared,
+        _ => Msg::ReasonInvalid,
+    }
+}
+
+/// The message for an action status.
+pub fn status_msg(status: &str) -> Msg {
+    match status {
+        "accepted" => Msg::StatusAccepted,
+        "held" => Msg::StatusHeld,
+        _ => Msg::StatusRejected,
     }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod components;
+mod display;
 mod i18n;
 mod pages;
 mod session;
@@ -16,8 +17,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    how_it_works::HowItWorks, landing::Landing, login::Login, not_found::NotFound,
-    privacy::Privacy, profile::Profile, register::Register,
+    action_detail::ActionDetail, actions::Actions, home::Home, how_it_works::HowItWorks,
+    login::Login, not_found::NotFound, privacy::Privacy, profile::Profile, register::Register,
 };
 use session::provide_auth;
 
@@ -31,7 +32,9 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Landing />
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/actions") view=Actions />
+                    <Route path=path!("/actions/:id") view=ActionDetail />
                     <Route path=path!("/how-it-works") view=HowItWorks />
                     <Route path=path!("/privacy") view=Privacy />
                     <Route path=path!("/register") view=Register />

@@ -4,7 +4,7 @@ use crate::account::{Login, Role};
 use crate::binding::SubjectType;
 use crate::ids::{BindingId, PartnerId, UserId};
 use crate::units::{GramsCo2e, Points};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/public/stats`: what the whole city has achieved so far.
@@ -317,6 +317,81 @@ pub struct BindingView {
 pub struct BindingList {
     /// Active bindings, oldest first.
     pub bindings: Vec<BindingView>,
+}
+
+/// One week of a citizen's chart: what each kind earned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekTotals {
+    /// The Monday that starts the week (city time).
+    pub week_start: NaiveDate,
+    /// CO2e per action kind, in grams (kinds with nothing are absent).
+    pub co2e_g_by_kind: std::collections::BTreeMap<String, GramsCo2e>,
+    /// Points per action kind.
+    pub points_by_kind: std::collections::BTreeMap<String, Points>,
+}
+
+/// `GET /api/v1/me/summary`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeSummary {
+    /// Spendable points.
+    pub balance: Points,
+    /// CO2e saved, all time.
+    pub co2e_g_total: GramsCo2e,
+    /// CO2e saved this calendar month (city time).
+    pub co2e_g_month: GramsCo2e,
+    /// Points earned this month.
+    pub points_month: Points,
+    /// Consecutive days, ending today or yesterday, with a credited action.
+    pub streak_days: u32,
+    /// The last 12 weeks, oldest first.
+    pub weeks: Vec<WeekTotals>,
+    /// The latest actions, newest first.
+    pub recent: Vec<ActionItem>,
+}
+
+/// A green action as its citizen sees it in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionItem {
+    /// The action's id (for its detail page).
+    pub id: i64,
+    /// Its kind, e.g. `bus_ride`.
+    pub kind: String,
+    /// When it started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Quantity in thousandths of the unit.
+    pub quantity_milli: i64,
+    /// The unit.
+    pub unit: String,
+    /// `accepted`, `rejected` or `held`.
+    pub status: String,
+    /// Points credited.
+    pub points: Points,
+    /// CO2e credited.
+    pub co2e_g: GramsCo2e,
+    /// Why it was not (fully) credited.
+    pub reasons: Vec<String>,
+    /// The partner's details (route, stops, station…).
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `GET /api/v1/me/actions`: newest first, by pages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionPage {
+    /// This page.
+    pub items: Vec<ActionItem>,
+    /// Pass as `before_id` for the next page; absent on the last.
+    pub next_before_id: Option<i64>,
+}
+
+/// `GET /api/v1/me/actions/{id}`: the action and the calculation behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionDetail {
+    /// The action.
+    pub action: ActionItem,
+    /// The evaluator's breakdown, when a rule was applied.
+    pub breakdown: Option<crate::rules::Breakdown>,
 }
 
 #[cfg(test)]

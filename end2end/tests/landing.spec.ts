@@ -71,15 +71,15 @@ test('an unknown client route says so and links home', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('绿色出行，积累你的碳积分');
 });
 
-test('the public pages have no accessibility violations', async ({ page }) => {
-  for (const path of ['/', '/how-it-works', '/register', '/login', '/privacy']) {
+for (const path of ['/', '/how-it-works', '/register', '/login', '/privacy']) {
+  test(`${path} has no accessibility violations`, async ({ page }) => {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     if (path === '/') await expect(stat(page, '注册市民')).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.map((v) => `${path}: ${v.id}: ${v.help}`)).toEqual([]);
-  }
-});
+  });
+}
 
 test('the totals fit a 360-pixel phone screen', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });

@@ -33,7 +33,11 @@ fn AccountLink() -> impl IntoView {
     let signed_in = Memo::new(move |_| auth.user().is_some());
     move || {
         if signed_in.get() {
-            view! { <A href="/me">{move || i18n.t(Msg::NavProfile)}</A> }.into_any()
+            view! {
+                <A href="/actions">{move || i18n.t(Msg::NavActions)}</A>
+                <A href="/me">{move || i18n.t(Msg::NavProfile)}</A>
+            }
+            .into_any()
         } else {
             view! { <A href="/login">{move || i18n.t(Msg::NavLogin)}</A> }.into_any()
         }

@@ -1,6 +1,9 @@
 //! Pieces shared by several pages.
 
+pub mod action_row;
 pub mod footer;
 pub mod form;
 pub mod header;
 pub mod load_error;
+pub mod require_sign_in;
+pub mod week_chart;

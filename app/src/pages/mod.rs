@@ -1,5 +1,8 @@
 //! One module per routed page.
 
+pub mod action_detail;
+pub mod actions;
+pub mod home;
 pub mod how_it_works;
 pub mod landing;
 pub mod login;

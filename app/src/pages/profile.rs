@@ -4,13 +4,13 @@
 use crate::api::NoBody;
 use crate::components::form::{FormError, TextField, show_api_error};
 use crate::components::load_error::LoadError;
+use crate::components::require_sign_in::RequireSignIn;
 use crate::i18n::{Msg, field_error_msg, use_i18n};
-use crate::session::{SessionState, use_auth};
+use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 use tanpu_core::account::{self, Role};
 use tanpu_core::api::{
@@ -22,22 +22,7 @@ use tanpu_core::binding::{Subject, SubjectError, SubjectType};
 /// `/me`: sends a signed-out visitor to `/login`.
 #[component]
 pub fn Profile() -> impl IntoView {
-    let auth = use_auth();
-    let i18n = use_i18n();
-    // Only the signed-in/out transition re-renders the page, not every
-    // token refresh (which would wipe half-filled forms).
-    let status = Memo::new(move |_| match auth.state() {
-        SessionState::Restoring => 0,
-        SessionState::SignedOut => 1,
-        SessionState::SignedIn(_) => 2,
-    });
-    move || match status.get() {
-        0 => {
-            view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }.into_any()
-        }
-        1 => view! { <Redirect path="/login" /> }.into_any(),
-        _ => view! { <ProfileBody /> }.into_any(),
-    }
+    view! { <RequireSignIn><ProfileBody /></RequireSignIn> }
 }
 
 #[component]

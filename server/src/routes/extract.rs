@@ -67,6 +67,31 @@ pub(super) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
+/// Query parameters whose rejection is our JSON error (422 naming the
+/// problem) rather than axum's plain-text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection| AppError::Validation {
+                message: rejection.body_text(),
+                details: Value::Null,
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

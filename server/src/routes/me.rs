@@ -5,17 +5,19 @@
 use super::AppState;
 use super::auth::with_refresh_cookie;
 use super::auth_user::AuthUser;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
 use crate::error::AppError;
+use crate::services::citizen::{self, ActionFilter};
 use crate::services::{accounts, bindings, sessions};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
+use serde::Deserialize;
 use tanpu_core::BindingId;
 use tanpu_core::api::{
-    BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView,
-    UpdateProfileRequest, UserView,
+    ActionDetail, ActionPage, BindingList, BindingRequest, BindingView, ChangePasswordRequest,
+    MeSummary, SessionView, UpdateProfileRequest, UserView,
 };
 
 /// `GET /api/v1/me`.
@@ -82,4 +84,65 @@ pub async fn remove_binding(
 ) -> Result<StatusCode, AppError> {
     bindings::remove(&state.db, user.id, BindingId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/me/summary`.
+pub async fn summary(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<MeSummary>, AppError> {
+    Ok(Json(
+        citizen::summary(&state.db, user.id, chrono::Utc::now()).await?,
+    ))
+}
+
+/// Query of `GET /api/v1/me/actions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsQuery {
+    kind: Option<String>,
+    status: Option<String>,
+    /// `YYYY-MM`.
+    month: Option<String>,
+    before_id: Option<i64>,
+    limit: Option<u64>,
+}
+
+/// `GET /api/v1/me/actions?kind=&status=&month=YYYY-MM&before_id=&limit=`.
+pub async fn actions(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<ActionsQuery>,
+) -> Result<Json<ActionPage>, AppError> {
+    let month = query
+        .month
+        .as_deref()
+        .map(|m| {
+            m.split_once('-')
+                .and_then(|(y, mo)| Some((y.parse().ok()?, mo.parse().ok()?)))
+                .ok_or(AppError::Validation {
+                    message: "month: use YYYY-MM".to_owned(),
+                    details: serde_json::json!({"field": "month", "reason": "not_a_month"}),
+                })
+        })
+        .transpose()?;
+    let filter = ActionFilter {
+        kind: query.kind,
+        status: query.status,
+        month,
+        before_id: query.before_id,
+        limit: query.limit,
+    };
+    Ok(Json(
+        citizen::actions_page(&state.db, user.id, filter).await?,
+    ))
+}
+
+/// `GET /api/v1/me/actions/{id}`.
+pub async fn action(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ActionDetail>, AppError> {
+    Ok(Json(citizen::action_detail(&state.db, user.id, id).await?))
 }

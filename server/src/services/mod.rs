@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod bindings;
+pub mod citizen;
 pub mod ingest;
 pub mod ledger;
 pub mod partners;

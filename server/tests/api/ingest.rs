@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use tanpu_core::UserId;
 use tanpu_server::services::ledger;
 
-const CARD: &str = "3100 1234 5678 9012";
+pub const CARD: &str = "3100 1234 5678 9012";
 
 /// A bus ride of `km` that started `hours_ago` hours ago, in city time.
-fn bus_ride(external_id: &str, card: &str, km: f64, hours_ago: i64) -> Value {
+pub fn bus_ride(external_id: &str, card: &str, km: f64, hours_ago: i64) -> Value {
     let city = FixedOffset::east_opt(8 * 3600).unwrap();
     let start = (Utc::now() - Duration::hours(hours_ago)).with_timezone(&city);
     let end = start + Duration::minutes(22);
@@ -27,13 +27,14 @@ fn bus_ride(external_id: &str, card: &str, km: f64, hours_ago: i64) -> Value {
     })
 }
 
-struct City {
-    app: TestApp,
-    bus: PartnerCreds,
-    rider: Session,
+/// A city with a bus partner and one rider whose card is bound.
+pub struct City {
+    pub app: TestApp,
+    pub bus: PartnerCreds,
+    pub rider: Session,
 }
 
-async fn city() -> City {
+pub async fn city() -> City {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let bus = app.partner(&admin, "聊城公交集团", &["bus_ride"]).await;
@@ -49,7 +50,7 @@ async fn city() -> City {
 }
 
 impl City {
-    async fn send(&self, record: &Value) -> Value {
+    pub async fn send(&self, record: &Value) -> Value {
         let res = self
             .app
             .signed(
@@ -65,7 +66,7 @@ impl City {
         res.json().await.unwrap()
     }
 
-    async fn balance(&self) -> i64 {
+    pub async fn balance(&self) -> i64 {
         let account = ledger::accounts::citizen(&self.app.db, UserId(self.rider.user_id))
             .await
             .unwrap();

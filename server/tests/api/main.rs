@@ -5,6 +5,7 @@
 
 mod auth;
 mod bindings;
+mod citizen;
 mod cli;
 mod errors;
 mod health;

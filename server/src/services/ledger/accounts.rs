@@ -153,6 +153,24 @@ pub async fn citizen<C: ConnectionTrait>(conn: &C, user: UserId) -> LedgerResult
     open(conn, &AccountSpec::Citizen(user)).await
 }
 
+/// A citizen's account if it was opened (read-only: for balances on
+/// requests, which must not write).
+///
+/// # Errors
+/// Database failures.
+pub async fn find_citizen<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+) -> LedgerResult<Option<Account>> {
+    let code = AccountSpec::Citizen(user).code()?;
+    ledger_accounts::Entity::find()
+        .filter(ledger_accounts::Column::Code.eq(code))
+        .one(conn)
+        .await?
+        .map(to_account)
+        .transpose()
+}
+
 /// The issuance account that credits `user` from `source`, among `shards`
 /// shards.
 ///

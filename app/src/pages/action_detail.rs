@@ -1,0 +1,147 @@
+//! `/actions/{id}`: one action and, in plain words, how its points were
+//! calculated — or why it earned none.
+
+use crate::api::NoBody;
+use crate::components::load_error::LoadError;
+use crate::components::require_sign_in::RequireSignIn;
+use crate::display::{amount, kind_name, when};
+use crate::i18n::{Lang, Msg, decision_reason_msg, status_msg, use_i18n};
+use crate::session::use_auth;
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use tanpu_core::api::ActionDetail as Detail;
+use tanpu_core::rules::{Breakdown, CapScope};
+
+/// `/actions/{id}`
+#[component]
+pub fn ActionDetail() -> impl IntoView {
+    view! { <RequireSignIn><DetailView /></RequireSignIn> }
+}
+
+#[component]
+fn DetailView() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let detail = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move {
+            auth.call::<NoBody, Detail>(Method::GET, &format!("/api/v1/me/actions/{id}"), None)
+                .await
+        }
+    });
+    view! {
+        <h1>{move || i18n.t(Msg::DetailTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <DetailBody detail /> }.into_any(),
+                    Err(error) => view! { <LoadError error on_retry=move || detail.refetch() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><A href="/actions">{move || i18n.t(Msg::BackToActions)}</A></p>
+    }
+}
+
+#[component]
+fn DetailBody(detail: Detail) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = detail.action;
+    let kind = action.kind.clone();
+    let (quantity, unit) = (action.quantity_milli, action.unit.clone());
+    let status = action.status.clone();
+    let reasons = action.reasons.clone();
+    let has_reasons = !reasons.is_empty();
+    let attributes: Vec<(String, String)> = action
+        .attributes
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
+        .collect();
+    view! {
+        <dl class="facts">
+            <dt>{move || i18n.t(Msg::FilterKind)}</dt>
+            <dd>{move || kind_name(i18n, &kind)}</dd>
+            <dt>{move || i18n.t(Msg::DetailWhen)}</dt>
+            <dd>{when(action.started_at)} {action.ended_at.map(|e| format!(" – {}", when(Some(e))))}</dd>
+            <dt>{move || i18n.t(Msg::DetailAmount)}</dt>
+            <dd>{move || amount(i18n, quantity, &unit)}</dd>
+            <dt>{move || i18n.t(Msg::FilterStatus)}</dt>
+            <dd class=format!("badge badge-{}", action.status)>{move || i18n.t(status_msg(&status))}</dd>
+            {attributes.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+        </dl>
+        <Show when=move || has_reasons>
+            <section class="card" aria-labelledby="why-title">
+                <h2 id="why-title">{move || i18n.t(Msg::WhyNot)}</h2>
+                <ul>
+                    {reasons.clone().into_iter().map(|code| view! { <li>{move || i18n.t(decision_reason_msg(&code))}</li> }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+        {detail.breakdown.map(|b| view! { <Calculation breakdown=b /> })}
+    }
+}
+
+/// The evaluator's breakdown, line by line.
+#[component]
+fn Calculation(breakdown: Breakdown) -> impl IntoView {
+    let i18n = use_i18n();
+    let g = move |grams: i64| format!("{grams} {}", i18n.t(Msg::Grams));
+    let line = move |label: Msg, value: String| {
+        view! { <tr><th scope="row">{move || i18n.t(label)}</th><td>{value}</td></tr> }
+    };
+    let multipliers = breakdown
+        .multipliers
+        .iter()
+        .map(|m| {
+            let label = m.label.clone();
+            let percent = m.percent;
+            view! {
+                <tr>
+                    <th scope="row">{move || if i18n.lang() == Lang::Zh { label.zh_cn.clone() } else { label.en.clone() }}</th>
+                    <td>{format!("× {percent}%")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let caps = breakdown
+        .caps_applied
+        .iter()
+        .map(|cap| {
+            let msg = match cap.scope {
+                CapScope::KindPerDay => Msg::CapKindDay,
+                CapScope::KindPerMonth => Msg::CapKindMonth,
+                CapScope::OverallPerDay => Msg::CapAllDay,
+                CapScope::OverallPerMonth => Msg::CapAllMonth,
+            };
+            line(msg, format!("{} / {}", cap.remaining.0, cap.limit.0))
+        })
+        .collect_view();
+    let discount = breakdown.self_declared_discount_percent;
+    view! {
+        <section class="card" aria-labelledby="how-title">
+            <h2 id="how-title">{move || i18n.t(Msg::DetailHow)}</h2>
+            <table class="calculation">
+                <tbody>
+                    {line(Msg::Baseline, g(breakdown.baseline_g.0))}
+                    {line(Msg::Project, g(breakdown.project_g.0))}
+                    {line(Msg::Reduction, g(breakdown.reduction_g.0))}
+                    {line(Msg::PointsBase, breakdown.points_base.0.to_string())}
+                    {multipliers}
+                    {(discount > 0).then(|| line(Msg::SelfDiscount, format!("− {discount}%")))}
+                    {caps}
+                    {line(Msg::PointsFinal, breakdown.points.0.to_string())}
+                    {line(Msg::Co2eCredited, g(breakdown.co2e_g.0))}
+                    {line(Msg::RuleVersionLabel, breakdown.rule_version_id.map_or_else(String::new, |v| format!("#{v}")))}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! `/`: the landing page for visitors, the citizen's dashboard once signed
+//! in.
+
+use crate::api::NoBody;
+use crate::components::action_row::ActionRow;
+use crate::components::load_error::LoadError;
+use crate::components::week_chart::WeekChart;
+use crate::display::trees;
+use crate::i18n::{Msg, use_i18n};
+use crate::pages::landing::Landing;
+use crate::session::{SessionState, use_auth};
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tanpu_core::api::MeSummary;
+use tanpu_core::format::group_thousands;
+
+/// `/`
+#[component]
+pub fn Home() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let status = Memo::new(move |_| match auth.state() {
+        SessionState::Restoring => 0,
+        SessionState::SignedOut => 1,
+        SessionState::SignedIn(_) => 2,
+    });
+    move || match status.get() {
+        0 => {
+            view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }.into_any()
+        }
+        1 => view! { <Landing /> }.into_any(),
+        _ => view! { <Dashboard /> }.into_any(),
+    }
+}
+
+#[component]
+fn Dashboard() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let summary = LocalResource::new(move || async move {
+        auth.call::<NoBody, MeSummary>(Method::GET, "/api/v1/me/summary", None)
+            .await
+    });
+    let nickname = move || auth.user().map(|u| u.nickname).unwrap_or_default();
+    view! {
+        <h1>{move || i18n.t(Msg::Hello)} {nickname}</h1>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(summary) => view! { <SummaryView summary /> }.into_any(),
+                    Err(error) => view! { <LoadError error on_retry=move || summary.refetch() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SummaryView(summary: MeSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let balance = group_thousands(u64::try_from(summary.balance.0).unwrap_or(0));
+    let month = summary.co2e_g_month.to_display_string();
+    let total = summary.co2e_g_total.to_display_string();
+    let total_g = summary.co2e_g_total.0;
+    let streak = summary.streak_days;
+    let recent = summary.recent.clone();
+    let has_recent = !recent.is_empty();
+    view! {
+        <ul class="stat-list" aria-label=move || i18n.t(Msg::NavHome)>
+            <li class="stat">
+                <span class="stat-label">{move || i18n.t(Msg::HomeBalance)}</span>
+                <span class="stat-value">{balance}</span>
+            </li>
+            <li class="stat">
+                <span class="stat-label">{move || i18n.t(Msg::HomeCo2eMonth)}</span>
+                <span class="stat-value">{month}</span>
+            </li>
+            <li class="stat">
+                <span class="stat-label">{move || i18n.t(Msg::HomeCo2eTotal)}</span>
+                <span class="stat-value">{total}</span>
+                <span class="stat-note">{move || trees(i18n.lang(), total_g)}</span>
+            </li>
+            <li class="stat">
+                <span class="stat-label">{move || i18n.t(Msg::HomeStreak)}</span>
+                <span class="stat-value">{streak}<small>" " {move || i18n.t(Msg::DaysUnit)}</small></span>
+            </li>
+        </ul>
+        <p class="muted small">{move || i18n.t(Msg::TreeSource)}</p>
+        <WeekChart weeks=summary.weeks />
+        <section aria-labelledby="recent-title">
+            <h2 id="recent-title">{move || i18n.t(Msg::RecentTitle)}</h2>
+            <Show
+                when=move || has_recent
+                fallback=move || view! {
+                    <p>{move || i18n.t(Msg::NoActionsYet)}</p>
+                    <A href="/me" attr:class="button primary">{move || i18n.t(Msg::BindNow)}</A>
+                }
+            >
+                <ul class="action-list" aria-labelledby="recent-title">
+                    {recent.clone().into_iter().map(|item| view! { <ActionRow item /> }).collect_view()}
+                </ul>
+                <A href="/actions">{move || i18n.t(Msg::SeeAll)}</A>
+            </Show>
+        </section>
+    }
+}

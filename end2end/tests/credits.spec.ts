@@ -1,0 +1,115 @@
+import { test, expect, APIRequestContext } from '@playwright/test';
+import { createHmac, randomUUID } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
+
+// A partner signs records with Node's own crypto — an implementation
+// independent of the server's — exactly as DESIGN.md §6 describes.
+type Partner = { id: number; secret: string };
+
+async function adminToken(request: APIRequestContext): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', {
+    data: { login: 'admin@tanpu.demo', password: 'tanpu-demo-2026' },
+  });
+  expect(res.ok()).toBeTruthy();
+  return (await res.json()).access_token;
+}
+
+async function createPartner(request: APIRequestContext): Promise<Partner> {
+  const token = await adminToken(request);
+  const res = await request.post('/api/v1/admin/partners', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { name: `聊城公交 ${randomUUID().slice(0, 8)}`, kinds: ['bus_ride'] },
+  });
+  expect(res.status()).toBe(201);
+  const body = await res.json();
+  return { id: body.partner_id, secret: body.secret };
+}
+
+async function sendSigned(request: APIRequestContext, partner: Partner, path: string, body: unknown) {
+  const text = JSON.stringify(body);
+  const id = `msg_${randomUUID()}`;
+  const timestamp = Math.floor(Date.now() / 1000).toString();
+  const key = Buffer.from(partner.secret.replace(/^whsec_/, ''), 'base64');
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${text}`).digest('base64');
+  return request.post(path, {
+    headers: {
+      'content-type': 'application/json',
+      'tanpu-partner': String(partner.id),
+      'webhook-id': id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': `v1,${signature}`,
+    },
+    data: text,
+  });
+}
+
+function cityTime(hoursAgo: number): string {
+  const t = new Date(Date.now() - hoursAgo * 3600_000 + 8 * 3600_000);
+  return t.toISOString().replace(/\.\d{3}Z$/, '+08:00');
+}
+
+test('a bus ride reported by a partner shows up, explained, for the citizen', async ({ page, request }) => {
+  const partner = await createPartner(request);
+  const externalId = `E2E-BUS-${randomUUID()}`;
+  const res = await sendSigned(request, partner, '/api/v1/partner/actions', {
+    external_id: externalId,
+    kind: 'bus_ride',
+    // Demo citizen 13800000001 has this card bound (tanpu demo seed).
+    subject: { type: 'transit_card', value: '3100 0000 0000 0001' },
+    started_at: cityTime(1),
+    ended_at: cityTime(0.6),
+    quantity: 7.4,
+    unit: 'km',
+    attributes: { route: 'K5', from_stop: '东昌湖', to_stop: '火车站' },
+  });
+  expect(res.status()).toBe(200);
+  const result = await res.json();
+  expect(result.status).toBe('accepted');
+  expect(result.co2e_g).toBe(1813);
+
+  await page.goto('/login');
+  await page.getByLabel('手机号或邮箱').fill('13800000001');
+  await page.getByLabel('密码').fill('tanpu-demo-2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+
+  // The dashboard shows what the API says, balance included.
+  const summaryAnswer = page.waitForResponse('**/api/v1/me/summary');
+  await page.getByRole('link', { name: '首页' }).click();
+  const summary = await (await summaryAnswer).json();
+  expect(summary.balance).toBeGreaterThanOrEqual(result.points);
+  const stats = page.getByRole('list', { name: '首页' });
+  await expect(stats.getByRole('listitem').filter({ hasText: '可用积分' })).toContainText(
+    summary.balance.toLocaleString('en-US'),
+  );
+  await expect(page.getByRole('img', { name: '最近 12 周的减排（克）' })).toBeVisible();
+
+  await page.getByRole('link', { name: '我的行动' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的绿色行动');
+  await page.getByLabel('类型').selectOption({ label: '公交出行' });
+  const row = page.getByRole('link', { name: /公交出行.*7\.4 公里/ }).first();
+  await expect(row).toBeVisible();
+  await row.click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('行动详情');
+  const calc = page.getByRole('table');
+  await expect(calc.getByRole('row', { name: /减排量/ })).toContainText('1813 克');
+  await expect(calc.getByRole('row', { name: /计入积分/ })).toContainText(String(result.points));
+
+  for (const path of [page.url(), '/actions', '/']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByRole('status')).toHaveCount(0); // loaded
+    const scan = await new AxeBuilder({ page }).analyze();
+    expect(scan.violations.map((v) => `${path}: ${v.id}: ${v.help}`)).toEqual([]);
+  }
+});
+
+test('a partner cannot post unsigned or badly signed records', async ({ request }) => {
+  const partner = await createPartner(request);
+  const unsigned = await request.post('/api/v1/partner/actions', { data: { external_id: 'x' } });
+  expect(unsigned.status()).toBe(401);
+  const forged = await sendSigned(request, { id: partner.id, secret: 'whsec_' + Buffer.alloc(32).toString('base64') },
+    '/api/v1/partner/actions', { external_id: 'x' });
+  expect(forged.status()).toBe(401);
+});
