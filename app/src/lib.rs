@@ -17,8 +17,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    action_detail::ActionDetail, actions::Actions, home::Home, how_it_works::HowItWorks,
-    login::Login, not_found::NotFound, privacy::Privacy, profile::Profile, register::Register,
+    action_detail::ActionDetail, actions::Actions, claim::Claim, home::Home,
+    how_it_works::HowItWorks, login::Login, not_found::NotFound, privacy::Privacy,
+    profile::Profile, register::Register, review::Review,
 };
 use session::provide_auth;
 
@@ -34,7 +35,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/actions") view=Actions />
+                    <Route path=path!("/actions/claim") view=Claim />
                     <Route path=path!("/actions/:id") view=ActionDetail />
+                    <Route path=path!("/review") view=Review />
                     <Route path=path!("/how-it-works") view=HowItWorks />
                     <Route path=path!("/privacy") view=Privacy />
                     <Route path=path!("/register") view=Register />

@@ -374,6 +374,9 @@ pub struct ActionItem {
     pub reasons: Vec<String>,
     /// The partner's details (route, stops, station…).
     pub attributes: serde_json::Map<String, serde_json::Value>,
+    /// A reviewer's note on a held action they decided.
+    #[serde(default)]
+    pub review_note: Option<String>,
 }
 
 /// `GET /api/v1/me/actions`: newest first, by pages.
@@ -392,6 +395,368 @@ pub struct ActionDetail {
     pub action: ActionItem,
     /// The evaluator's breakdown, when a rule was applied.
     pub breakdown: Option<crate::rules::Breakdown>,
+}
+
+/// One entry of the audit log: who changed what, when, from what to what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Increases with time; pass as `before_id` to page.
+    pub id: i64,
+    /// The administrator; absent for the operator at the command line.
+    pub actor_id: Option<UserId>,
+    /// A stable name such as `rule.publish`.
+    pub action: String,
+    /// What kind of object changed, e.g. `rule_version`.
+    pub object_kind: String,
+    /// Its id.
+    pub object_id: String,
+    /// The object before (absent for a creation).
+    pub before: Option<serde_json::Value>,
+    /// The object after (absent for a deletion).
+    pub after: Option<serde_json::Value>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/admin/audit`: newest first, by pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// This page.
+    pub items: Vec<AuditEntry>,
+    /// Pass as `before_id` for the next page; absent on the last.
+    pub next_before_id: Option<i64>,
+}
+
+/// What a rule version is, as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleVersionStatus {
+    /// Editable; never applied.
+    Draft,
+    /// Immutable, with an effective interval.
+    Published,
+    /// Published, then ended by an administrator.
+    Retired,
+}
+
+/// Where a rule version stands at the time of the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleVersionPhase {
+    /// A draft.
+    Draft,
+    /// Published, starting later.
+    Scheduled,
+    /// Applies to actions starting now.
+    InForce,
+    /// Its interval is over (or was cancelled before it began).
+    Ended,
+}
+
+/// A rule version without its definition, for lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleVersionSummary {
+    /// The version's id.
+    pub id: crate::ids::RuleVersionId,
+    /// Its rule.
+    pub rule_id: crate::ids::RuleId,
+    /// 1, 2, 3… within the rule.
+    pub version: u32,
+    /// As stored.
+    pub status: RuleVersionStatus,
+    /// Now.
+    pub phase: RuleVersionPhase,
+    /// In force from (inclusive); absent for a draft.
+    pub effective_from: Option<DateTime<Utc>>,
+    /// In force until (exclusive); absent while open-ended.
+    pub effective_until: Option<DateTime<Utc>>,
+    /// The administrator who created it; absent for seeds.
+    pub created_by: Option<UserId>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A rule version with its definition (the rule editor's document).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleVersionView {
+    /// Status, interval and history fields.
+    #[serde(flatten)]
+    pub summary: RuleVersionSummary,
+    /// The parameters; for published versions its interval equals the
+    /// summary's.
+    pub definition: crate::rules::RuleVersion,
+}
+
+/// A rule (one per action kind) with all its versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSummary {
+    /// The rule's id.
+    pub id: crate::ids::RuleId,
+    /// The action kind it credits.
+    pub kind: String,
+    /// The name of the version in force (else of the newest version).
+    pub name: crate::rules::Text,
+    /// The version in force now, if any.
+    pub in_force: Option<crate::ids::RuleVersionId>,
+    /// Every version, oldest first.
+    pub versions: Vec<RuleVersionSummary>,
+}
+
+/// `GET /api/v1/admin/rules`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleList {
+    /// Built-in kinds first, then by kind.
+    pub rules: Vec<RuleSummary>,
+}
+
+/// `POST /api/v1/admin/rules/{rule_id}/versions`: a new draft, copied from
+/// `from_version_id` (a version of this rule), or from the newest version.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDraftRequest {
+    /// The version to start from.
+    #[serde(default)]
+    pub from_version_id: Option<crate::ids::RuleVersionId>,
+}
+
+/// `POST …/versions/{version_id}/publish`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRuleRequest {
+    /// In force from; absent for "now" (the server's clock). Never in the past.
+    #[serde(default)]
+    pub effective_from: Option<DateTime<FixedOffset>>,
+    /// In force until (exclusive); absent for no planned end.
+    #[serde(default)]
+    pub effective_until: Option<DateTime<FixedOffset>>,
+}
+
+/// `POST …/versions/{version_id}/retire`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetireRuleRequest {
+    /// When it stops applying; absent for "now". Never in the past.
+    #[serde(default)]
+    pub at: Option<DateTime<FixedOffset>>,
+}
+
+/// One changed field between two rule definitions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The path, as validation names it: `multipliers[0].percent`.
+    pub field: String,
+    /// The value before (`null` when the field was absent).
+    pub old: serde_json::Value,
+    /// The value after (`null` when the field was removed).
+    pub new: serde_json::Value,
+}
+
+/// A version in a rule's history and what changed since the one before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleHistoryEntry {
+    /// The version.
+    pub version: RuleVersionView,
+    /// The version it is compared with (the previous number); absent for
+    /// the first.
+    pub previous: Option<crate::ids::RuleVersionId>,
+    /// Changed definition fields (the interval is in the summary).
+    pub changes: Vec<FieldChange>,
+}
+
+/// `GET /api/v1/admin/rules/{rule_id}/history`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleHistory {
+    /// The rule.
+    pub rule_id: crate::ids::RuleId,
+    /// Its kind.
+    pub kind: String,
+    /// Oldest first.
+    pub versions: Vec<RuleHistoryEntry>,
+}
+
+/// A rule in force, as the public "how to earn" page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInForce {
+    /// The rule.
+    pub rule_id: crate::ids::RuleId,
+    /// The version in force.
+    pub version_id: crate::ids::RuleVersionId,
+    /// Its number within the rule.
+    pub version: u32,
+    /// Kind, unit, name and description (with the sources) in zh-CN and
+    /// English, parameters, windows, caps and interval.
+    pub definition: crate::rules::RuleVersion,
+}
+
+/// `GET /api/v1/public/rules`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicRules {
+    /// The moment the answer describes.
+    pub at: DateTime<Utc>,
+    /// Built-in kinds first, then by kind.
+    pub rules: Vec<RuleInForce>,
+}
+
+/// `POST /api/v1/public/rules/preview`: a hypothetical action, the partner
+/// record of DESIGN.md §4 without `external_id` and `subject`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// The action kind.
+    pub kind: String,
+    /// When it started, RFC 3339 with offset.
+    pub started_at: DateTime<FixedOffset>,
+    /// When it ended; absent for instant actions.
+    #[serde(default)]
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    /// A decimal number with at most three decimals.
+    pub quantity: serde_json::Number,
+    /// `km`, `trip`, `L`, `kWh` or `step`.
+    pub unit: String,
+    /// Free-form details; shown, not evaluated.
+    #[serde(default)]
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The answer of a preview: what the rule in force at the action's time
+/// would decide, skipping the citizen's claim window, caps and overlaps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewResult {
+    /// `accepted`, `rejected` or `held`.
+    pub status: crate::rules::DecisionStatus,
+    /// Points it would earn (zero when rejected).
+    pub points: Points,
+    /// CO2e it would be credited with (zero when rejected).
+    pub co2e_g: GramsCo2e,
+    /// Reason codes.
+    pub reasons: Vec<crate::rules::ReasonCode>,
+    /// The calculation; absent when no rule is in force for the kind then.
+    pub breakdown: Option<crate::rules::Breakdown>,
+}
+
+/// `POST …/versions/{version_id}/simulate`: the period of actions' start
+/// times, `[from, to)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationRequest {
+    /// First start time included.
+    pub from: DateTime<FixedOffset>,
+    /// First start time excluded.
+    pub to: DateTime<FixedOffset>,
+}
+
+/// Outcomes of a set of actions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationTotals {
+    /// Accepted actions.
+    pub accepted: u64,
+    /// Rejected actions.
+    pub rejected: u64,
+    /// Actions held for review.
+    pub held: u64,
+    /// Points of the accepted actions.
+    pub points: Points,
+    /// CO2e of the accepted actions.
+    pub co2e_g: GramsCo2e,
+}
+
+/// A citizen whose credits the simulated version would change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AffectedCitizen {
+    /// Who.
+    pub user_id: UserId,
+    /// Their nickname.
+    pub nickname: String,
+    /// Points credited in the period.
+    pub points_before: Points,
+    /// Points the simulated version would have credited.
+    pub points_after: Points,
+    /// `points_after − points_before`.
+    pub difference: Points,
+}
+
+/// What a rule version would have changed over stored actions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationReport {
+    /// The rule.
+    pub rule_id: crate::ids::RuleId,
+    /// The simulated version.
+    pub version_id: crate::ids::RuleVersionId,
+    /// The rule's kind.
+    pub kind: String,
+    /// The period, `[from, to)`.
+    pub from: DateTime<Utc>,
+    /// End of the period (excluded).
+    pub to: DateTime<Utc>,
+    /// Stored actions of the kind that started in the period.
+    pub actions: u64,
+    /// Of those, how many would get another status or other points.
+    pub changed: u64,
+    /// As credited.
+    pub before: SimulationTotals,
+    /// As the simulated version would have credited them.
+    pub after: SimulationTotals,
+    /// The citizens most affected, by absolute point difference (at most 10).
+    pub top_citizens: Vec<AffectedCitizen>,
+    /// How long the simulation took.
+    pub elapsed_ms: u64,
+}
+
+/// `POST /api/v1/me/claims`: a citizen's own claim for an action no partner
+/// reported ("my card wasn't read on the No. 5 bus at 08:10").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    /// The action kind.
+    pub kind: String,
+    /// When it started.
+    pub started_at: DateTime<FixedOffset>,
+    /// When it ended, for actions with a duration.
+    #[serde(default)]
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    /// How much (at most three decimals).
+    pub quantity: serde_json::Number,
+    /// Its unit.
+    pub unit: String,
+    /// What happened, for the reviewer (at most 500 characters).
+    pub note: String,
+}
+
+/// A held action in the review queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    /// The action.
+    pub action: ActionItem,
+    /// Whose.
+    pub user_id: Option<UserId>,
+    /// Their nickname.
+    pub nickname: Option<String>,
+    /// A citizen's own claim (else a partner's record).
+    pub self_declared: bool,
+    /// The citizen's note.
+    pub note: Option<String>,
+    /// Points credited if approved.
+    pub points_if_approved: Points,
+}
+
+/// `GET /api/v1/review/queue`: oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    /// This page.
+    pub items: Vec<ReviewItem>,
+    /// Pass as `after_id` for the next page.
+    pub next_after_id: Option<i64>,
+}
+
+/// `POST /api/v1/review/actions/{id}/approve` and `/reject`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDecision {
+    /// Shown to the citizen (required when rejecting).
+    #[serde(default)]
+    pub note: String,
 }
 
 #[cfg(test)]

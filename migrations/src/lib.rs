@@ -12,6 +12,7 @@ mod m20261129_000003_auth;
 mod m20261129_000004_rate_limits;
 mod m20261129_000005_partners;
 mod m20261129_000006_actions;
+mod m20261129_000007_audit;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_rate_limits::Migration),
             Box::new(m20261129_000005_partners::Migration),
             Box::new(m20261129_000006_actions::Migration),
+            Box::new(m20261129_000007_audit::Migration),
         ]
     }
 }

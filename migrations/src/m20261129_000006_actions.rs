@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    big_integer, big_integer_null, big_pk_auto, date, integer, string, string_null, text,
+    big_integer, big_integer_null, big_pk_auto, boolean, date, integer, string, string_null, text,
     text_null, timestamp_with_time_zone, timestamp_with_time_zone_null,
 };
 
@@ -34,6 +34,11 @@ enum Actions {
     RuleVersionId,
     TransferId,
     ReceivedAt,
+    SelfDeclared,
+    Note,
+    ReviewedBy,
+    ReviewedAt,
+    ReviewNote,
 }
 
 #[derive(DeriveIden)]
@@ -153,6 +158,13 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(Actions::RuleVersionId))
                     .col(big_integer_null(Actions::TransferId))
                     .col(timestamp_with_time_zone(Actions::ReceivedAt))
+                    // A citizen's own claim rather than a partner's record.
+                    .col(boolean(Actions::SelfDeclared).default(false))
+                    .col(text_null(Actions::Note))
+                    // The reviewer's decision on a held action.
+                    .col(big_integer_null(Actions::ReviewedBy))
+                    .col(timestamp_with_time_zone_null(Actions::ReviewedAt))
+                    .col(text_null(Actions::ReviewNote))
                     .to_owned(),
             )
             .await?;

@@ -57,6 +57,14 @@ enum Command {
         #[command(subcommand)]
         action: LedgerAction,
     },
+    /// Benchmarks on scratch databases they create and delete (never the
+    /// configured one); prints machine, settings, figures, targets, verdicts.
+    Bench {
+        #[command(flatten)]
+        options: crate::bench::BenchOptions,
+        #[command(subcommand)]
+        which: crate::bench::BenchCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,6 +92,22 @@ enum PartnerAction {
         /// Retire every older secret at once (no overlap).
         #[arg(long)]
         retire_old: bool,
+    },
+    /// Send simulated traffic for the demo city (its three partners) to a
+    /// running server, signed, through the real API.
+    Simulate {
+        /// The server.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// Days back from today (at most 28).
+        #[arg(long, default_value_t = 28)]
+        days: u32,
+        /// Share of bad records (0 – 0.5).
+        #[arg(long, default_value_t = 0.1)]
+        bad_share: f64,
+        /// Seed of the generator (the same seed and day give the same records).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Refuse the partner's requests from now on.
     Disable {
@@ -146,6 +170,13 @@ enum DemoAction {
         /// demo mode generates and keeps in the database.
         #[arg(long, env = "TANPU_BINDING_KEY", hide_env_values = true)]
         binding_key: Option<Secret>,
+        /// The partner master key `tanpu serve` will use (likewise).
+        #[arg(long, env = "TANPU_PARTNER_KEY", hide_env_values = true)]
+        partner_key: Option<Secret>,
+        /// Days of simulated partner traffic to send through the API (0 for
+        /// none; at most 28, inside the claim window).
+        #[arg(long, default_value_t = 28)]
+        days: u32,
     },
 }
 
@@ -176,8 +207,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve(args) => serve(&cli.database, args).await,
         Command::Migrate { action } => migrate(&cli.database, action).await,
         Command::Demo {
-            action: DemoAction::Seed { binding_key },
-        } => demo_seed(&cli.database, binding_key).await,
+            action:
+                DemoAction::Seed {
+                    binding_key,
+                    partner_key,
+                    days,
+                },
+        } => demo_seed(&cli.database, binding_key, partner_key, days).await,
         Command::Admin {
             action:
                 AdminAction::Create {
@@ -193,6 +229,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             partner_key,
             action,
         } => partner(&cli.database, partner_key, action).await,
+        Command::Bench { options, which } => crate::bench::run(&options, &which).await,
     }
 }
 
@@ -265,18 +302,25 @@ async fn migrate(database: &DatabaseArgs, action: MigrateAction) -> Result<(), S
     result.map_err(|e| format!("migration failed: {e}"))
 }
 
-async fn demo_seed(database: &DatabaseArgs, binding_key: Option<Secret>) -> Result<(), String> {
+async fn demo_seed(
+    database: &DatabaseArgs,
+    binding_key: Option<Secret>,
+    partner_key: Option<Secret>,
+    days: u32,
+) -> Result<(), String> {
     let db = db::connect_and_migrate(database)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
-    let binding_key = match binding_key {
-        Some(key) => key,
-        None => services::settings::demo_secrets(&db)
-            .await
-            .map_err(|e| e.to_string())?
-            .binding_key
-            .ok_or("no demo binding key")?,
-    };
+    services::rules::ensure_seeded(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let stored = services::settings::demo_secrets(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let binding_key = binding_key
+        .or_else(|| stored.binding_key.clone())
+        .ok_or("no demo binding key")?;
+    let partner_key = partner_key.or_else(|| stored.partner_key.clone());
     let report = demo::seed(&db, &binding_key)
         .await
         .map_err(|e| e.to_string())?;
@@ -297,6 +341,61 @@ async fn demo_seed(database: &DatabaseArgs, binding_key: Option<Secret>) -> Resu
             account.login,
             account.nickname,
             binds.join(", ")
+        );
+    }
+    if days > 0 {
+        let args = ServeArgs {
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            dist: std::path::PathBuf::from("dist"),
+            jwt_secret: None,
+            binding_key: Some(binding_key),
+            partner_key,
+            mode: crate::config::Mode::Demo,
+            login_limit_per_minute: 20,
+            login_account_limit: 10,
+            register_limit_per_hour: 10,
+            preview_limit_per_minute: 60,
+            trust_proxy: false,
+        };
+        demo_traffic(db, args, stored, days).await?;
+    }
+    Ok(())
+}
+
+/// Sends a month of simulated partner traffic through the real API of a
+/// server started in this process on a free loopback port.
+async fn demo_traffic(
+    db: sea_orm::DatabaseConnection,
+    args: ServeArgs,
+    stored: StoredSecrets,
+    days: u32,
+) -> Result<(), String> {
+    let config = Config::resolve(args, stored).map_err(|e| e.to_string())?;
+    let master = config.partner_key.clone();
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on loopback: {e}"))?;
+    let base_url = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let state = AppState::new(db.clone(), config).map_err(|e| e.to_string())?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(http::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let plan = crate::simulate::Plan {
+        days,
+        bad_share: 0.1,
+        seed: 1,
+    };
+    let result = crate::simulate::run(&db, &master, &base_url, plan).await;
+    let _ = stop.send(());
+    let _ = server.await;
+    for (partner, tally) in result? {
+        println!(
+            "demo traffic from {partner}: {} accepted, {} rejected, {} held, {} duplicate",
+            tally.accepted, tally.rejected, tally.held, tally.duplicate
         );
     }
     Ok(())
@@ -426,6 +525,24 @@ async fn partner(
                     .map_err(|e| e.to_string())?;
             }
             print_secret(&secret, json);
+        }
+        PartnerAction::Simulate {
+            url,
+            days,
+            bad_share,
+            seed,
+        } => {
+            let plan = crate::simulate::Plan {
+                days,
+                bad_share,
+                seed,
+            };
+            for (partner, tally) in crate::simulate::run(&db, &master, &url, plan).await? {
+                println!(
+                    "{partner}: {} accepted, {} rejected, {} held, {} duplicate",
+                    tally.accepted, tally.rejected, tally.held, tally.duplicate
+                );
+            }
         }
         PartnerAction::Disable { id } => {
             partners::disable(&db, PartnerId(id))

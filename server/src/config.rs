@@ -114,6 +114,9 @@ pub struct ServeArgs {
     /// Registrations allowed per client address per hour.
     #[arg(long, env = "TANPU_REGISTER_LIMIT_PER_HOUR", default_value_t = 10)]
     pub register_limit_per_hour: u32,
+    /// Public rule previews allowed per client address per minute.
+    #[arg(long, env = "TANPU_PREVIEW_LIMIT_PER_MINUTE", default_value_t = 60)]
+    pub preview_limit_per_minute: u32,
     /// Take the client address from the last `X-Forwarded-For` hop (only
     /// behind a proxy that sets it; otherwise clients could pick their own).
     #[arg(long, env = "TANPU_TRUST_PROXY", default_value_t = false)]
@@ -190,7 +193,8 @@ impl Config {
                 args.login_limit_per_minute,
                 args.login_account_limit,
                 args.register_limit_per_hour,
-            ),
+            )
+            .with_preview_per_minute(args.preview_limit_per_minute),
             trust_proxy: args.trust_proxy,
             bind: args.bind,
             dist: args.dist,
@@ -223,6 +227,7 @@ mod tests {
             login_limit_per_minute: 20,
             login_account_limit: 10,
             register_limit_per_hour: 10,
+            preview_limit_per_minute: 60,
             trust_proxy: false,
         }
     }

@@ -4,6 +4,7 @@
 //! [`services`] (behaviour and transactions), which use [`entities`]
 //! (sea-orm). [`error::AppError`] is the HTTP layer's one error type.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -14,4 +15,5 @@ pub mod http;
 pub mod progress;
 pub mod routes;
 pub mod services;
+pub mod simulate;
 pub mod telemetry;

@@ -4,6 +4,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::session::use_auth;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use tanpu_core::account::Role;
 
 /// The header on every page.
 #[component]
@@ -33,8 +34,12 @@ fn AccountLink() -> impl IntoView {
     let signed_in = Memo::new(move |_| auth.user().is_some());
     move || {
         if signed_in.get() {
+            let staff = auth
+                .user()
+                .is_some_and(|u| matches!(u.role, Role::Reviewer | Role::Admin));
             view! {
                 <A href="/actions">{move || i18n.t(Msg::NavActions)}</A>
+                {staff.then(|| view! { <A href="/review">{move || i18n.t(Msg::NavReview)}</A> })}
                 <A href="/me">{move || i18n.t(Msg::NavProfile)}</A>
             }
             .into_any()

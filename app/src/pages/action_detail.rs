@@ -77,6 +77,7 @@ fn DetailBody(detail: Detail) -> impl IntoView {
             <dd class=format!("badge badge-{}", action.status)>{move || i18n.t(status_msg(&status))}</dd>
             {attributes.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
+        {action.review_note.map(|n| view! { <p class="notice notice-ok">{move || i18n.t(Msg::ReviewerSaid)} {n}</p> })}
         <Show when=move || has_reasons>
             <section class="card" aria-labelledby="why-title">
                 <h2 id="why-title">{move || i18n.t(Msg::WhyNot)}</h2>

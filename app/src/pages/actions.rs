@@ -10,6 +10,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use tanpu_core::api::{ActionItem, ActionPage};
 use tanpu_core::rules::ActionKind;
 
@@ -100,6 +101,7 @@ fn ActionList() -> impl IntoView {
 
     view! {
         <h1>{move || i18n.t(Msg::ActionsTitle)}</h1>
+        <p><A href="/actions/claim">{move || i18n.t(Msg::ClaimLink)}</A></p>
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             {filter_select(Msg::FilterKind, "filter-kind", kind, kinds)}
             {filter_select(Msg::FilterStatus, "filter-status", status, statuses)}

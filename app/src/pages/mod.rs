@@ -2,6 +2,7 @@
 
 pub mod action_detail;
 pub mod actions;
+pub mod claim;
 pub mod home;
 pub mod how_it_works;
 pub mod landing;
@@ -10,3 +11,4 @@ pub mod not_found;
 pub mod privacy;
 pub mod profile;
 pub mod register;
+pub mod review;

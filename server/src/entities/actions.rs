@@ -47,6 +47,16 @@ pub struct Model {
     pub transfer_id: Option<i64>,
     /// When it arrived.
     pub received_at: DateTimeUtc,
+    /// A citizen's own claim.
+    pub self_declared: bool,
+    /// The citizen's note on a claim.
+    pub note: Option<String>,
+    /// The reviewer who decided a held action.
+    pub reviewed_by: Option<i64>,
+    /// When.
+    pub reviewed_at: Option<DateTimeUtc>,
+    /// The reviewer's note, shown to the citizen.
+    pub review_note: Option<String>,
 }
 
 /// No navigable relations.

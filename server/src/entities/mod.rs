@@ -3,6 +3,7 @@
 //! cross the wire (the API speaks `tanpu_core::api` types).
 
 pub mod actions;
+pub mod audit_log;
 pub mod bindings;
 pub mod daily_totals;
 pub mod ledger_accounts;

@@ -66,3 +66,20 @@ impl FromRequestParts<AppState> for AdminUser {
         }
     }
 }
+
+/// A reviewer or an administrator: who may work the review queue.
+#[derive(Clone, Copy, Debug)]
+pub struct StaffUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for StaffUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if matches!(user.role, Role::Admin | Role::Reviewer) {
+            Ok(Self(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

@@ -8,7 +8,7 @@ use super::auth_user::AuthUser;
 use super::extract::{ApiJson, ApiQuery};
 use crate::error::AppError;
 use crate::services::citizen::{self, ActionFilter};
-use crate::services::{accounts, bindings, sessions};
+use crate::services::{accounts, bindings, review, sessions};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -16,8 +16,8 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use tanpu_core::BindingId;
 use tanpu_core::api::{
-    ActionDetail, ActionPage, BindingList, BindingRequest, BindingView, ChangePasswordRequest,
-    MeSummary, SessionView, UpdateProfileRequest, UserView,
+    ActionDetail, ActionItem, ActionPage, BindingList, BindingRequest, BindingView,
+    ChangePasswordRequest, ClaimRequest, MeSummary, SessionView, UpdateProfileRequest, UserView,
 };
 
 /// `GET /api/v1/me`.
@@ -145,4 +145,15 @@ pub async fn action(
     Path(id): Path<i64>,
 ) -> Result<Json<ActionDetail>, AppError> {
     Ok(Json(citizen::action_detail(&state.db, user.id, id).await?))
+}
+
+/// `POST /api/v1/me/claims`: a claim for an action no partner reported;
+/// held for review.
+pub async fn claim(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<ClaimRequest>,
+) -> Result<(StatusCode, Json<ActionItem>), AppError> {
+    let item = review::submit_claim(&state.db, user.id, req, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(item)))
 }

@@ -13,6 +13,8 @@ mod health;
 mod me;
 mod partner;
 mod public;
+mod review;
+mod rules;
 mod static_files;
 
 use crate::config::Config;
@@ -84,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         .route("/me/summary", get(me::summary))
         .route("/me/actions", get(me::actions))
         .route("/me/actions/{id}", get(me::action))
+        .route("/me/claims", post(me::claim))
+        .route("/review/queue", get(review::queue))
+        .route("/review/actions/{id}/approve", post(review::approve))
+        .route("/review/actions/{id}/reject", post(review::reject))
         .route("/me/bindings", get(me::list_bindings).post(me::add_binding))
         .route("/me/bindings/{id}", delete(me::remove_binding))
         .route("/admin/users/{id}/role", put(admin::set_role))
@@ -111,6 +117,36 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(partner::PARTNER_BODY_LIMIT_BYTES));
     let api = api.merge(partner_api);
+    // Credit rules: the administrators' editor and simulation, the audit
+    // log, and the public "how to earn" page and calculator.
+    let rules_api = Router::new()
+        .route("/public/rules", get(rules::public_rules))
+        .route("/public/rules/preview", post(rules::preview))
+        .route("/admin/audit", get(rules::audit_log))
+        .route("/admin/rules", get(rules::list).post(rules::create_rule))
+        .route("/admin/rules/{rule_id}/history", get(rules::history))
+        .route("/admin/rules/{rule_id}/versions", post(rules::create_draft))
+        .route(
+            "/admin/rules/{rule_id}/versions/{version_id}",
+            get(rules::version)
+                .put(rules::update_draft)
+                .delete(rules::delete_draft),
+        )
+        .route(
+            "/admin/rules/{rule_id}/versions/{version_id}/publish",
+            post(rules::publish),
+        )
+        .route(
+            "/admin/rules/{rule_id}/versions/{version_id}/retire",
+            post(rules::retire),
+        )
+        .route(
+            "/admin/rules/{rule_id}/versions/{version_id}/simulate",
+            post(rules::simulate),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
+    let api = api.merge(rules_api);
 
     Router::new()
         .nest("/api/v1", api)

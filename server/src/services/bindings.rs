@@ -102,6 +102,12 @@ pub async fn add(
         Some(SqlErr::UniqueConstraintViolation(_)) => bound_elsewhere(),
         _ => ServiceError::from(e),
     })?;
+    // Records that arrived before the binding are credited now.
+    let credited =
+        super::ingest::credit_newly_bound(db, user, &row.kind, &row.value_hash, Utc::now()).await?;
+    if credited > 0 {
+        tracing::info!(user = %user, credited, "records waiting for this binding credited");
+    }
     to_view(row)
 }
 

@@ -228,7 +228,7 @@ fn month_bounds(year: i32, month: u32) -> Option<(DateTime<Utc>, DateTime<Utc>)>
     Some((to_utc(start)?, to_utc(next)?))
 }
 
-fn item_of(row: &actions::Model) -> ServiceResult<ActionItem> {
+pub(super) fn item_of(row: &actions::Model) -> ServiceResult<ActionItem> {
     let unreadable = |what: &str, e: serde_json::Error| {
         ServiceError::Internal(format!("action {} {what} unreadable: {e}", row.id))
     };
@@ -245,6 +245,7 @@ fn item_of(row: &actions::Model) -> ServiceResult<ActionItem> {
         reasons: serde_json::from_str(&row.reasons).map_err(|e| unreadable("reasons", e))?,
         attributes: serde_json::from_str(&row.attributes)
             .map_err(|e| unreadable("attributes", e))?,
+        review_note: row.review_note.clone(),
     })
 }
 

@@ -35,7 +35,7 @@ use tanpu_core::rules::{
     Action, ActionKind, Context, Decision, Quantity, ReasonCode, RuleVersion, TimeSpan, Totals,
     Unit, evaluate,
 };
-use tanpu_core::{GramsCo2e, Points, UserId};
+use tanpu_core::{GramsCo2e, PartnerId, Points, UserId};
 
 /// The most records one batch may carry.
 pub const MAX_BATCH: usize = 1_000;
@@ -115,18 +115,111 @@ pub async fn decision_of(
     result_of(&row, None)
 }
 
+/// Credits the records that arrived for a card or plate before it was bound
+/// (rejected as `unbound_subject`), now that `user` has bound it: each is
+/// decided again as of `now`, so the claim window still applies and a
+/// record too old is rejected as `too_old`. Returns how many were credited.
+///
+/// # Errors
+/// Database failures (nothing is then changed).
+pub async fn credit_newly_bound(
+    db: &DatabaseConnection,
+    user: UserId,
+    subject_kind: &str,
+    subject_hash: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<u32> {
+    let (kind, hash) = (subject_kind.to_owned(), subject_hash.to_owned());
+    ledger::write::with_retry(db, |txn| {
+        let (kind, hash) = (kind.clone(), hash.clone());
+        Box::pin(async move {
+            let waiting = actions::Entity::find()
+                .filter(actions::Column::SubjectKind.eq(kind))
+                .filter(actions::Column::SubjectHash.eq(hash))
+                .filter(actions::Column::UserId.is_null())
+                .filter(actions::Column::Status.eq("rejected"))
+                .all(txn)
+                .await?;
+            let waiting: Vec<_> = waiting
+                .into_iter()
+                .filter(|row| row.reasons == r#"["unbound_subject"]"#)
+                .collect();
+            if waiting.is_empty() {
+                return Ok(0);
+            }
+            let rules = rule_store::published_by_kind(txn).await.map_err(svc)?;
+            let mut credited = 0;
+            for row in waiting {
+                let (Some(action), Some(partner)) = (stored_action(&row), row.partner_id) else {
+                    continue;
+                };
+                let outcome = decide_for_citizen(txn, &rules, &action, user, now).await?;
+                let decision = outcome.decision.as_ref();
+                let points = decision.map_or(Points(0), Decision::points);
+                let co2e = decision.map_or(GramsCo2e(0), Decision::co2e);
+                let reasons: Vec<&str> = outcome.reasons.iter().map(|r| r.as_str()).collect();
+                let mut active: actions::ActiveModel = row.clone().into();
+                active.user_id = Set(Some(user.0));
+                active.status = Set(status_name(outcome.status).to_owned());
+                active.points = Set(points.0);
+                active.co2e_g = Set(co2e.0);
+                active.reasons =
+                    Set(serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into()));
+                active.breakdown =
+                    Set(decision.and_then(|d| serde_json::to_string(d.breakdown()).ok()));
+                active.rule_version_id = Set(decision
+                    .and_then(|d| d.breakdown().rule_version_id)
+                    .map(|id| id.0));
+                let updated = active.update(txn).await?;
+                if outcome.status == RecordStatus::Accepted {
+                    let source = issuance_source(Some(PartnerId(partner)));
+                    credit(
+                        txn,
+                        &source,
+                        &updated,
+                        user,
+                        action.started_at,
+                        points,
+                        co2e,
+                    )
+                    .await?;
+                    credited += 1;
+                }
+            }
+            Ok(credited)
+        })
+    })
+    .await
+    .map_err(ServiceError::from)
+}
+
+/// The action a stored record describes; `None` if it cannot be rebuilt.
+pub(super) fn stored_action(row: &actions::Model) -> Option<Action> {
+    let kind = ActionKind::parse(&row.kind).ok()?;
+    let unit = Unit::from_name(&row.unit)?;
+    let quantity = Quantity::from_thousandths(row.quantity_milli)?;
+    let attributes: serde_json::Map<String, Value> = serde_json::from_str(&row.attributes).ok()?;
+    let mut action = Action::new(kind, quantity, unit, row.started_at?);
+    action.ended_at = row.ended_at;
+    action.attributes = attributes
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .collect();
+    Some(action)
+}
+
 /// Inside the ledger's retry loop errors are ledger errors: database errors
 /// keep their identity (so contention is retried), other services' errors
 /// pass through whole.
-fn svc(err: ServiceError) -> LedgerError {
+pub(super) fn svc(err: ServiceError) -> LedgerError {
     LedgerError::Service(Box::new(err))
 }
 
 /// A record's outcome before it is stored.
-struct Outcome {
-    status: RecordStatus,
-    reasons: Vec<ReasonCode>,
-    decision: Option<Decision>,
+pub(super) struct Outcome {
+    pub(super) status: RecordStatus,
+    pub(super) reasons: Vec<ReasonCode>,
+    pub(super) decision: Option<Decision>,
 }
 
 impl Outcome {
@@ -221,6 +314,11 @@ async fn ingest_one(
             .map(|id| id.0)),
         transfer_id: Set(None),
         received_at: Set(now),
+        self_declared: Set(false),
+        note: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_note: Set(None),
         ..Default::default()
     }
     .insert(txn)
@@ -229,7 +327,7 @@ async fn ingest_one(
     if let (RecordStatus::Accepted, Some(user)) = (outcome.status, user) {
         credit(
             txn,
-            partner,
+            &issuance_source(Some(partner.id)),
             &row,
             user,
             parsed.action.started_at,
@@ -263,11 +361,22 @@ async fn decide(
     let Some(user) = user else {
         return Ok(Outcome::rejected(ReasonCode::UnboundSubject));
     };
-    let Some(rule) = rule_store::in_force(rules, kind, parsed.action.started_at) else {
+    decide_for_citizen(txn, rules, &parsed.action, user, now).await
+}
+
+/// The rule in force and the evaluator, for an action whose citizen is known.
+pub(super) async fn decide_for_citizen(
+    txn: &DatabaseTransaction,
+    rules: &HashMap<String, Vec<RuleVersion>>,
+    action: &Action,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> LedgerResult<Outcome> {
+    let Some(rule) = rule_store::in_force(rules, action.kind.as_str(), action.started_at) else {
         return Ok(Outcome::rejected(ReasonCode::KindNotAllowed));
     };
-    let context = context_for(txn, user, &parsed.action, now).await?;
-    let decision = evaluate(&parsed.action, rule, &context);
+    let context = context_for(txn, user, action, now).await?;
+    let decision = evaluate(action, rule, &context);
     Ok(Outcome {
         status: match &decision {
             Decision::Accepted { .. } => RecordStatus::Accepted,
@@ -347,11 +456,35 @@ async fn context_for(
     })
 }
 
+/// Where an action's credits are issued from: its partner's issuance
+/// account, or the citizens' claims account for self-declared actions.
+fn issuance_source(partner: Option<PartnerId>) -> String {
+    partner.map_or_else(|| "claims".to_owned(), |p| format!("partner-{p}"))
+}
+
+/// Credits a held action a reviewer approved.
+///
+/// # Errors
+/// Database failures.
+pub(super) async fn credit_held(
+    txn: &DatabaseTransaction,
+    row: &actions::Model,
+    user: UserId,
+    points: Points,
+    co2e: GramsCo2e,
+) -> LedgerResult<()> {
+    let Some(started_at) = row.started_at else {
+        return Ok(());
+    };
+    let source = issuance_source(row.partner_id.map(PartnerId));
+    credit(txn, &source, row, user, started_at, points, co2e).await
+}
+
 /// Credits an accepted action: one ledger transfer from the partner's
 /// issuance shard to the citizen, then the roll-ups.
-async fn credit(
+pub(super) async fn credit(
     txn: &DatabaseTransaction,
-    partner: &AuthenticatedPartner,
+    source: &str,
     row: &actions::Model,
     user: UserId,
     started_at: DateTime<Utc>,
@@ -360,8 +493,7 @@ async fn credit(
 ) -> LedgerResult<()> {
     let day = city_date(started_at);
     if points.0 > 0 {
-        let source = format!("partner-{}", partner.id);
-        let issuer = ledger::accounts::issuance_for(txn, &source, ISSUANCE_SHARDS, user).await?;
+        let issuer = ledger::accounts::issuance_for(txn, source, ISSUANCE_SHARDS, user).await?;
         let citizen = ledger::accounts::citizen(txn, user).await?;
         let receipt = ledger::transfer::transfer_batch_in(
             txn,
@@ -464,7 +596,7 @@ impl ParsedRecord {
     }
 }
 
-fn status_name(status: RecordStatus) -> &'static str {
+pub(super) fn status_name(status: RecordStatus) -> &'static str {
     match status {
         RecordStatus::Accepted => "accepted",
         RecordStatus::Rejected | RecordStatus::Duplicate => "rejected",

@@ -2,16 +2,19 @@
 //! domain types; handlers call exactly one service function per request.
 
 pub mod accounts;
+pub mod audit;
 pub mod bindings;
 pub mod citizen;
 pub mod ingest;
 pub mod ledger;
 pub mod partners;
 pub mod rate_limit;
+pub mod review;
 pub mod rollups;
 pub mod rules;
 pub mod sessions;
 pub mod settings;
+pub mod simulation;
 pub mod stats;
 pub mod tokens;
 pub mod webhook;

@@ -28,6 +28,8 @@ pub struct Limits {
     pub login_per_account: Limit,
     /// Registrations per client address.
     pub register_per_ip: Limit,
+    /// Public rule previews per client address.
+    pub preview_per_ip: Limit,
 }
 
 impl Limits {
@@ -55,7 +57,20 @@ impl Limits {
                 max: register_per_ip_hour,
                 window_secs: 60 * 60,
             },
+            preview_per_ip: Limit {
+                name: "preview_ip",
+                max: 60,
+                window_secs: 60,
+            },
         }
+    }
+
+    /// The same limits with `per_minute` public rule previews per address
+    /// (60 unless set).
+    #[must_use]
+    pub fn with_preview_per_minute(mut self, per_minute: u32) -> Self {
+        self.preview_per_ip.max = per_minute;
+        self
     }
 }
 

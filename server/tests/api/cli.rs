@@ -83,7 +83,7 @@ async fn admin_create_refuses_a_weak_password_before_touching_the_database() {
 }
 
 #[tokio::test]
-async fn demo_seed_binds_cards_so_partner_records_can_find_citizens() {
+async fn demo_seed_binds_cards_and_sends_a_month_of_partner_traffic() {
     let app = spawn_app().await;
     let out = tanpu(&app.database_url)
         .args(["demo", "seed"])
@@ -110,4 +110,18 @@ async fn demo_seed_binds_cards_so_partner_records_can_find_citizens() {
         .await
         .unwrap();
     assert!(holder.is_some());
+
+    // A month of partner traffic went through the real API: credits exist
+    // and the ledger is intact.
+    assert!(
+        stdout.contains("demo traffic from 聊城公交集团:"),
+        "{stdout}"
+    );
+    let stats: serde_json::Value = app.get("/api/v1/public/stats").await.json().await.unwrap();
+    assert!(stats["co2e_g"].as_i64().unwrap() > 0, "{stats}");
+    assert!(stats["points_issued"].as_i64().unwrap() > 0, "{stats}");
+    let report = tanpu_server::services::ledger::verify::verify(&app.db)
+        .await
+        .unwrap();
+    assert!(report.is_ok(), "{report}");
 }

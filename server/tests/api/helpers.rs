@@ -70,6 +70,7 @@ pub async fn spawn_app() -> TestApp {
             login_limit_per_minute: 20,
             login_account_limit: 10,
             register_limit_per_hour: 30,
+            preview_limit_per_minute: 30,
             trust_proxy: false,
         },
         StoredSecrets::default(),
@@ -382,4 +383,271 @@ impl TestApp {
             chrono::Utc::now().timestamp(),
         )
     }
+}
+
+// ---------------------------------------------------------------------------
+// Real `tanpu serve` processes, for the tests that need more than one server
+// or a server that can be killed (ledger_processes, ledger_crash).
+
+/// The secrets every test server and test service call share.
+pub const TEST_JWT_SECRET: &str = "tttttttttttttttttttttttttttttttt";
+/// See [`TEST_JWT_SECRET`].
+pub const TEST_BINDING_KEY: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+/// See [`TEST_JWT_SECRET`].
+pub const TEST_PARTNER_KEY: &str = "pppppppppppppppppppppppppppppppp";
+
+/// A port on 127.0.0.1 that was free a moment ago (the binary takes a fixed
+/// port, so the test asks the OS for one and releases it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A `tanpu serve` child process; killed when dropped, so a failing test
+/// never leaves one behind.
+pub struct ServeProcess {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    child: std::process::Child,
+    _dist: TempDir,
+}
+
+impl ServeProcess {
+    /// Starts `tanpu serve` on `database_url` and a free port with the test
+    /// secrets, and waits until `/readyz` answers 200 (at most 30 s).
+    pub async fn start(database_url: &str) -> Self {
+        let dist = tempfile::tempdir().expect("temp dir");
+        for _ in 0..5 {
+            let port = free_port();
+            let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tanpu"))
+                .arg("serve")
+                .env("TANPU_DATABASE_URL", database_url)
+                .env("TANPU_BIND", addr.to_string())
+                .env("TANPU_DIST", dist.path())
+                .env("TANPU_MODE", "production")
+                .env("TANPU_JWT_SECRET", TEST_JWT_SECRET)
+                .env("TANPU_BINDING_KEY", TEST_BINDING_KEY)
+                .env("TANPU_PARTNER_KEY", TEST_PARTNER_KEY)
+                .env("TANPU_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("cannot start tanpu serve");
+            let client = Client::new();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(status)) = child.try_wait() {
+                    // Most likely the port was taken in between: try another.
+                    eprintln!("tanpu serve on {addr} exited early ({status}); retrying");
+                    break;
+                }
+                let ready = client.get(format!("http://{addr}/readyz")).send().await;
+                if ready.is_ok_and(|r| r.status().is_success()) {
+                    return Self {
+                        addr,
+                        child,
+                        _dist: dist,
+                    };
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("tanpu serve did not become ready on {database_url}");
+    }
+
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Kills the process with SIGKILL (`Child::kill` on Unix) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A partner request to `url`, signed now under a fresh id, as a partner
+/// system would send it.
+pub fn signed_request(
+    client: &Client,
+    method: reqwest::Method,
+    url: &str,
+    partner: &PartnerCreds,
+    body: &str,
+) -> reqwest::RequestBuilder {
+    let key = tanpu_server::services::webhook::SigningKey::from_secret(&partner.secret).unwrap();
+    let msg_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+    let timestamp = chrono::Utc::now().timestamp();
+    client
+        .request(method, url)
+        .header("tanpu-partner", partner.id.to_string())
+        .header("webhook-id", &msg_id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header(
+            "webhook-signature",
+            key.sign(&msg_id, timestamp, body.as_bytes()),
+        )
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+}
+
+/// Creates a partner through the service (with [`TEST_PARTNER_KEY`]).
+pub async fn create_partner(db: &DatabaseConnection, name: &str, kinds: &[&str]) -> PartnerCreds {
+    let (_, secret) = tanpu_server::services::partners::create(
+        db,
+        &Secret::new(TEST_PARTNER_KEY.to_owned()),
+        tanpu_core::api::CreatePartnerRequest {
+            name: name.to_owned(),
+            kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
+        },
+    )
+    .await
+    .expect("cannot create the partner");
+    PartnerCreds {
+        id: secret.partner_id.0,
+        secret: secret.secret,
+    }
+}
+
+/// A citizen made without the API (no password hashing: nobody signs in as
+/// them; tests that need their requests mint a token with
+/// [`TEST_JWT_SECRET`]), with `card` bound as their transit card (under
+/// [`TEST_BINDING_KEY`]). Returns the user id.
+pub async fn bound_citizen(db: &DatabaseConnection, login: &str, card: &str) -> i64 {
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = chrono::Utc::now();
+    let user = tanpu_server::entities::users::ActiveModel {
+        login: Set(login.to_owned()),
+        nickname: Set("测试市民".to_owned()),
+        password_hash: Set("!".to_owned()),
+        role: Set("citizen".to_owned()),
+        consent_version: Set("test".to_owned()),
+        consent_at: Set(now),
+        frozen_at: Set(None),
+        frozen_reason: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("cannot create the citizen");
+    tanpu_server::services::bindings::add(
+        db,
+        &Secret::new(TEST_BINDING_KEY.to_owned()),
+        tanpu_core::UserId(user.id),
+        tanpu_core::api::BindingRequest {
+            kind: tanpu_core::binding::SubjectType::TransitCard,
+            value: card.to_owned(),
+        },
+    )
+    .await
+    .expect("cannot bind the card");
+    user.id
+}
+
+/// A bus ride record of `km` that started `minutes_ago` minutes ago and
+/// lasted 20 minutes, in city time.
+pub fn bus_ride_record(
+    external_id: &str,
+    card: &str,
+    km: &str,
+    minutes_ago: i64,
+) -> serde_json::Value {
+    let city = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let start = (chrono::Utc::now() - chrono::Duration::minutes(minutes_ago)).with_timezone(&city);
+    let end = start + chrono::Duration::minutes(20);
+    serde_json::json!({
+        "external_id": external_id,
+        "kind": "bus_ride",
+        "subject": {"type": "transit_card", "value": card},
+        "started_at": start.to_rfc3339(),
+        "ended_at": end.to_rfc3339(),
+        "quantity": serde_json::from_str::<serde_json::Value>(km).unwrap(),
+        "unit": "km",
+        "attributes": {"route": "K5"}
+    })
+}
+
+/// Checks the ledger against the stored actions after concurrent or
+/// interrupted ingestion: `verify` passes; every accepted action with
+/// points has exactly one `green_action` transfer of its points to its
+/// citizen, named by the action's `transfer_id`; no other transfer credits
+/// an action; every citizen's balance is what their accepted actions earned
+/// minus `spent[user]`. Returns the number of accepted actions.
+pub async fn assert_ledger_matches_actions(
+    db: &DatabaseConnection,
+    spent: &std::collections::HashMap<i64, i64>,
+) -> usize {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use std::collections::HashMap;
+    use tanpu_server::entities::{actions, ledger_accounts, ledger_transfers};
+
+    let report = tanpu_server::services::ledger::verify::verify(db)
+        .await
+        .unwrap();
+    assert!(report.is_ok(), "{report}");
+
+    let actions = actions::Entity::find().all(db).await.unwrap();
+    let credits = ledger_transfers::Entity::find()
+        .filter(ledger_transfers::Column::ObjectKind.eq("action"))
+        .all(db)
+        .await
+        .unwrap();
+    let citizen_accounts: HashMap<i64, (i64, i64)> = ledger_accounts::Entity::find()
+        .filter(ledger_accounts::Column::Kind.eq("citizen"))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| Some((a.user_id?, (a.id, a.balance))))
+        .collect();
+    let mut by_action: HashMap<i64, Vec<&ledger_transfers::Model>> = HashMap::new();
+    for t in &credits {
+        let id: i64 = t.object_id.as_deref().unwrap().parse().unwrap();
+        by_action.entry(id).or_default().push(t);
+    }
+    let mut earned: HashMap<i64, i64> = HashMap::new();
+    let mut accepted = 0;
+    for a in &actions {
+        let transfers = by_action.remove(&a.id).unwrap_or_default();
+        if a.status == "accepted" && a.points > 0 {
+            accepted += 1;
+            let user = a.user_id.expect("an accepted action has a citizen");
+            assert_eq!(transfers.len(), 1, "action {} credited once", a.external_id);
+            let t = transfers[0];
+            assert_eq!(t.amount, a.points, "action {}", a.external_id);
+            assert_eq!(t.reason, "green_action");
+            assert_eq!(t.credit_account_id, citizen_accounts[&user].0);
+            assert_eq!(a.transfer_id, Some(t.id), "action {}", a.external_id);
+            *earned.entry(user).or_default() += a.points;
+        } else {
+            assert!(
+                transfers.is_empty(),
+                "action {} ({}) was credited",
+                a.external_id,
+                a.status
+            );
+        }
+    }
+    assert!(
+        by_action.is_empty(),
+        "transfers credit actions that do not exist: {by_action:?}"
+    );
+    for (user, (_, balance)) in &citizen_accounts {
+        let expected =
+            earned.get(user).copied().unwrap_or(0) - spent.get(user).copied().unwrap_or(0);
+        assert_eq!(*balance, expected, "balance of citizen {user}");
+    }
+    accepted
 }

@@ -307,3 +307,39 @@ async fn bad_bodies_and_oversized_batches_get_clear_errors() {
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn records_for_a_card_bound_later_are_credited_when_it_is_bound() {
+    let city = city().await;
+    let late_card = "3100 5555 6666 7777";
+    let early = city.send(&bus_ride("LATE-1", late_card, 5.0, 30)).await;
+    assert_eq!(early["status"], "rejected");
+    assert_eq!(early["reasons"], json!(["unbound_subject"]));
+    let before = city.balance().await;
+
+    let res = city
+        .app
+        .authed(Method::POST, "/api/v1/me/bindings", &city.rider)
+        .json(&json!({"type": "transit_card", "value": "3100555566667777"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let decision: Value = city
+        .app
+        .signed(Method::GET, "/api/v1/partner/actions/LATE-1", &city.bus, "")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decision["status"], "accepted", "{decision}");
+    assert_eq!(decision["co2e_g"], 1225); // 5 km × 245.1 g/km
+    assert_eq!(
+        city.balance().await,
+        before + decision["points"].as_i64().unwrap()
+    );
+    assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}

@@ -13,23 +13,35 @@
 //!    PostgreSQL; SQLite's IMMEDIATE transaction already holds the write
 //!    lock), which rules out deadlocks between batches and gives each
 //!    account's balance, version and chain head.
-//! 3. Each transfer is inserted, then each side is a conditional update,
-//!    `SET balance = balance ± x, version = version + 1, head_hash = h
-//!    WHERE id = ? AND version = v [AND (NOT must_not_go_negative OR balance
-//!    >= x)]`, that must touch exactly one row; a debit that touches none is
-//!    [`LedgerError::InsufficientBalance`] and the whole batch rolls back.
-//! 4. The entries, whose hashes were computed along the way, are inserted in
-//!    chain order, many rows per statement.
+//! 3. The transfers are inserted (one multi-row `INSERT`; their ids, which
+//!    the entries' hashes cover, are reserved up front by
+//!    [`reserve_transfer_ids`]). Then the batch is worked out in memory, in
+//!    request order, against the locked state: each side's balance after, the refusal of a debit that
+//!    would take an account that must not go negative below zero
+//!    ([`LedgerError::InsufficientBalance`], and the whole batch rolls
+//!    back), each entry's hash.
+//! 4. Then two more statements write it, however large the batch: the
+//!    entries (in chain order) as a multi-row `INSERT`, and every account's
+//!    change as one conditional multi-row `UPDATE`,
+//!    `SET balance = balance + net, version = version + n, head_hash = h
+//!    WHERE id = ? AND version = v AND (NOT must_not_go_negative OR balance
+//!    >= need)`, where `need` is the deepest the batch takes the account
+//!    below its starting balance. It must touch exactly one row per
+//!    account; the `CHECK` on the table backstops the rest.
+//!
+//! Writing per batch rather than per transfer is what makes batches fast
+//! (a few dozen statements for 1,000 transfers instead of three per
+//! transfer; see `docs/PERFORMANCE.md`); the checks are the same ones, made
+//! against the same locked rows.
 
 use super::chain::{self, EntryFacts, RequestedTransfer, TransferFacts};
 use super::write;
 use super::{LedgerError, LedgerResult};
 use crate::entities::{ledger_accounts, ledger_batches, ledger_entries, ledger_transfers};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, TryInsertResult,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, Statement, TryInsertResult, Value,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -47,9 +59,24 @@ pub const OBJECT_MAX_CHARS: usize = 64;
 pub const MEMO_MAX_CHARS: usize = 500;
 /// Accounts locked per statement.
 const LOCK_CHUNK: usize = 500;
-/// Entries inserted per statement (10 values each; well under the bind
-/// parameter limits of SQLite and PostgreSQL).
+/// Entries read per statement when rebuilding a receipt.
 const ENTRY_CHUNK: usize = 1_000;
+/// The most bytes of bound values one write statement carries.
+///
+/// sqlx does not set `TCP_NODELAY` on its PostgreSQL sockets, so a message
+/// larger than one TCP segment (64 KiB on loopback) leaves its tail waiting
+/// for the server's delayed ACK — 40 ms a statement, which made a batch of
+/// 1,000 transfers take a quarter of a second on PostgreSQL. Statements are
+/// therefore cut to stay well inside one segment; SQLite, in process, does
+/// not care either way. See `docs/PERFORMANCE.md`.
+const STATEMENT_BYTES: usize = 32 * 1024;
+/// Entries inserted per statement: 10 values, about 170 bytes bound.
+const ENTRY_ROWS: usize = STATEMENT_BYTES / 170;
+/// Accounts updated per statement: 6 values, about 100 bytes bound.
+const UPDATE_ROWS: usize = STATEMENT_BYTES / 100;
+/// A transfer row's bound bytes besides its strings: 11 values with a
+/// 4-byte length each, 7 of them 8-byte numbers or times.
+const TRANSFER_FIXED_BYTES: usize = 11 * 4 + 7 * 8;
 
 /// The business object a transfer belongs to, e.g. (`green_action`, `8812`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -137,12 +164,19 @@ impl Planned {
 }
 
 /// An account locked by the batch, as it stands after the batch's transfers
-/// so far.
+/// so far, and as it stood before them.
 struct Held {
     must_not_go_negative: bool,
     balance: i64,
     version: i64,
     head: Vec<u8>,
+    /// The version read under the lock, which the update is conditional on.
+    locked_version: i64,
+    /// The lowest the batch has taken the balance relative to where it
+    /// started (zero or below).
+    deepest: i64,
+    /// The balance read under the lock.
+    locked_balance: i64,
 }
 
 /// Makes `requests` in one transaction: all of them or none. With an
@@ -398,15 +432,23 @@ async fn apply<C: ConnectionTrait>(
     };
 
     let mut held = lock_accounts(conn, planned).await?;
-    let mut receipts = Vec::with_capacity(planned.len());
-    let mut entries = Vec::with_capacity(planned.len() * 2);
-    for (index, p) in planned.iter().enumerate() {
+    for p in planned {
         for account in [p.debit, p.credit] {
             if !held.contains_key(&account) {
                 return Err(LedgerError::AccountNotFound(AccountId(account)));
             }
         }
-        let transfer_id = ledger_transfers::Entity::insert(ledger_transfers::ActiveModel {
+    }
+    let ids = reserve_transfer_ids(conn, planned.len()).await?;
+
+    // The transfers first: a reversal that lost the race for its unique
+    // `reverses_transfer_id` is told so (rather than, say, that the
+    // account it would debit is now short).
+    let mut transfers: Vec<ledger_transfers::ActiveModel> = planned
+        .iter()
+        .zip(&ids)
+        .map(|(p, &id)| ledger_transfers::ActiveModel {
+            id: Set(id),
             batch_id: Set(batch_id),
             debit_account_id: Set(p.debit),
             credit_account_id: Set(p.credit),
@@ -417,18 +459,45 @@ async fn apply<C: ConnectionTrait>(
             memo: Set(p.memo.clone()),
             reverses_transfer_id: Set(p.reverses),
             created_at: Set(now),
-            ..Default::default()
         })
-        .exec(conn)
-        .await
-        .map_err(|e| match (p.reverses, e.sql_err()) {
-            // The only unique column a transfer has besides its id.
-            (Some(reversed), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                LedgerError::AlreadyReversed(TransferId(reversed))
+        .collect();
+    let reversed = planned.iter().find_map(|p| p.reverses);
+    let mut sizes = planned.iter().map(|p| {
+        TRANSFER_FIXED_BYTES
+            + p.reason.as_str().len()
+            + p.object_kind.as_ref().map_or(0, String::len)
+            + p.object_id.as_ref().map_or(0, String::len)
+            + p.memo.as_ref().map_or(0, String::len)
+    });
+    while !transfers.is_empty() {
+        // At least one row, then as many as fit in the statement budget.
+        let mut rows = 0;
+        let mut bytes = 0;
+        for size in sizes.by_ref() {
+            rows += 1;
+            bytes += size;
+            if bytes >= STATEMENT_BYTES {
+                break;
             }
-            _ => LedgerError::from(e),
-        })?
-        .last_insert_id;
+        }
+        let rest = transfers.split_off(rows.clamp(1, transfers.len()));
+        ledger_transfers::Entity::insert_many(transfers)
+            .exec_without_returning(conn)
+            .await
+            .map_err(|e| match (reversed, e.sql_err()) {
+                // The only unique column a transfer has besides its id
+                // (reserved, so never taken).
+                (Some(reversed), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    LedgerError::AlreadyReversed(TransferId(reversed))
+                }
+                _ => LedgerError::from(e),
+            })?;
+        transfers = rest;
+    }
+
+    let mut receipts = Vec::with_capacity(planned.len());
+    let mut entries = Vec::with_capacity(planned.len() * 2);
+    for (index, (p, &transfer_id)) in planned.iter().zip(&ids).enumerate() {
         let facts = TransferFacts {
             id: transfer_id,
             batch_id,
@@ -442,8 +511,8 @@ async fn apply<C: ConnectionTrait>(
             reverses_transfer_id: p.reverses,
             created_at: now,
         };
-        let debit = post(conn, &mut held, p.debit, -p.amount, &facts, index).await?;
-        let credit = post(conn, &mut held, p.credit, p.amount, &facts, index).await?;
+        let debit = post(&mut held, p.debit, -p.amount, &facts, index)?;
+        let credit = post(&mut held, p.credit, p.amount, &facts, index)?;
         receipts.push(TransferReceipt {
             id: TransferId(transfer_id),
             debit: AccountId(p.debit),
@@ -456,10 +525,11 @@ async fn apply<C: ConnectionTrait>(
         entries.push(credit.row);
     }
 
+    update_accounts(conn, &held).await?;
     // In chain order: ids grow with each account's versions, which the
     // statement and the verifier rely on.
     while !entries.is_empty() {
-        let rest = entries.split_off(entries.len().min(ENTRY_CHUNK));
+        let rest = entries.split_off(entries.len().min(ENTRY_ROWS));
         ledger_entries::Entity::insert_many(entries)
             .exec_without_returning(conn)
             .await?;
@@ -472,6 +542,127 @@ async fn apply<C: ConnectionTrait>(
         transfers: receipts,
         replayed: false,
     })
+}
+
+/// `count` new transfer ids, ascending (so that request order is id order,
+/// which receipts rely on), taken before the transfers are written because
+/// each entry's hash covers its transfer's id.
+///
+/// PostgreSQL: from the table's own sequence, in one round trip; ids taken
+/// by a transaction that rolls back are skipped, as with any insert.
+/// SQLite: the write transaction holds the database's write lock, so the
+/// ids after the highest ever used (AUTOINCREMENT's `sqlite_sequence`, or
+/// the table's maximum) are free until it commits; inserting them advances
+/// `sqlite_sequence` as an ordinary insert would.
+async fn reserve_transfer_ids<C: ConnectionTrait>(
+    conn: &C,
+    count: usize,
+) -> LedgerResult<Vec<i64>> {
+    let n = i64::try_from(count).map_err(|_| LedgerError::Invalid {
+        field: "transfers",
+        reason: "too_many",
+    })?;
+    let backend = conn.get_database_backend();
+    match backend {
+        DbBackend::Postgres => {
+            let rows = conn
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'id')) AS id \
+                     FROM generate_series(1, $1::bigint)",
+                    [Value::from(n)],
+                ))
+                .await?;
+            let mut ids = rows
+                .iter()
+                .map(|row| row.try_get::<i64>("", "id"))
+                .collect::<Result<Vec<_>, _>>()?;
+            ids.sort_unstable();
+            if ids.len() != count {
+                return Err(LedgerError::Database(DbErr::Custom(format!(
+                    "asked for {count} transfer ids, got {}",
+                    ids.len()
+                ))));
+            }
+            Ok(ids)
+        }
+        _ => {
+            let row = conn
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    "SELECT MAX(\
+                       COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger_transfers'), 0), \
+                       COALESCE((SELECT MAX(id) FROM ledger_transfers), 0)) AS last",
+                ))
+                .await?
+                .ok_or_else(|| LedgerError::Database(DbErr::Custom("no last transfer id".into())))?;
+            let last: i64 = row.try_get("", "last")?;
+            Ok((1..=n).map(|i| last + i).collect())
+        }
+    }
+}
+
+/// Writes every touched account's change: one conditional multi-row
+/// `UPDATE` per [`UPDATE_ROWS`] accounts that must touch exactly one row
+/// per account (see the module's step 4).
+async fn update_accounts<C: ConnectionTrait>(
+    conn: &C,
+    held: &HashMap<i64, Held>,
+) -> LedgerResult<()> {
+    let mut changed: Vec<(&i64, &Held)> = held
+        .iter()
+        .filter(|(_, h)| h.version != h.locked_version)
+        .collect();
+    changed.sort_unstable_by_key(|(id, _)| **id);
+    let backend = conn.get_database_backend();
+    for chunk in changed.chunks(UPDATE_ROWS) {
+        let mut values = Vec::with_capacity(chunk.len() * 6);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (id, h) in chunk {
+            let base = values.len();
+            let placeholders: Vec<String> = (1..=6)
+                .map(|i| match backend {
+                    DbBackend::Postgres => format!("${}", base + i),
+                    _ => "?".to_owned(),
+                })
+                .collect();
+            rows.push(format!("({})", placeholders.join(", ")));
+            values.push(Value::from(**id));
+            values.push(Value::from(h.balance - h.locked_balance));
+            values.push(Value::from(h.version - h.locked_version));
+            values.push(Value::from(h.head.clone()));
+            values.push(Value::from(h.locked_version));
+            values.push(Value::from(-h.deepest));
+        }
+        // `v`'s columns: 1 id, 2 net change, 3 entries added, 4 new head,
+        // 5 version under the lock, 6 the balance the batch needs to start
+        // from. VALUES names its columns column1… on both backends.
+        let sql = format!(
+            "UPDATE ledger_accounts SET \
+               balance = ledger_accounts.balance + v.column2, \
+               version = ledger_accounts.version + v.column3, \
+               head_hash = v.column4 \
+             FROM (VALUES {}) AS v \
+             WHERE ledger_accounts.id = v.column1 \
+               AND ledger_accounts.version = v.column5 \
+               AND (NOT ledger_accounts.must_not_go_negative OR ledger_accounts.balance >= v.column6)",
+            rows.join(", ")
+        );
+        let touched = conn
+            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .rows_affected();
+        if touched != chunk.len() as u64 {
+            // The rows are locked and were read under the lock, and the
+            // batch was checked against them, so this is a bug, never
+            // contention.
+            return Err(LedgerError::Database(DbErr::Custom(format!(
+                "ledger accounts changed under their lock ({touched} of {} rows updated)",
+                chunk.len()
+            ))));
+        }
+    }
+    Ok(())
 }
 
 /// Locks the accounts `planned` touches, in id order, and reads them.
@@ -503,6 +694,9 @@ async fn lock_accounts<C: ConnectionTrait>(
                     balance: row.balance,
                     version: row.version,
                     head: row.head_hash,
+                    locked_version: row.version,
+                    deepest: 0,
+                    locked_balance: row.balance,
                 },
             );
         }
@@ -516,17 +710,16 @@ struct Posted {
     row: ledger_entries::ActiveModel,
 }
 
-/// Applies `delta` to a locked account: the conditional update, the
-/// in-memory state, and the entry to insert.
-async fn post<C: ConnectionTrait>(
-    conn: &C,
+/// Applies `delta` to a locked account in memory: the refusal of an
+/// overdraft, the entry to insert and the account's new state (written by
+/// [`update_accounts`]).
+fn post(
     held: &mut HashMap<i64, Held>,
     account: i64,
     delta: i64,
     transfer: &TransferFacts<'_>,
     index: usize,
 ) -> LedgerResult<Posted> {
-    use ledger_accounts::Column as A;
     let state = held
         .get_mut(&account)
         .ok_or(LedgerError::AccountNotFound(AccountId(account)))?;
@@ -537,6 +730,14 @@ async fn post<C: ConnectionTrait>(
             field: "amount",
             reason: "overflow",
         })?;
+    if state.must_not_go_negative && balance_after < 0 {
+        return Err(LedgerError::InsufficientBalance {
+            account: AccountId(account),
+            balance: Points(state.balance),
+            needed: Points(-delta),
+            index,
+        });
+    }
     let facts = EntryFacts {
         account_id: account,
         amount: delta,
@@ -546,37 +747,6 @@ async fn post<C: ConnectionTrait>(
         created_at: transfer.created_at,
     };
     let hash = chain::entry_hash(&state.head, &facts, transfer).to_vec();
-
-    let mut update = ledger_accounts::Entity::update_many()
-        .col_expr(A::Balance, Expr::col(A::Balance).add(delta))
-        .col_expr(A::Version, Expr::col(A::Version).add(1))
-        .col_expr(A::HeadHash, Expr::value(hash.clone()))
-        .filter(A::Id.eq(account))
-        .filter(A::Version.eq(state.version));
-    if delta < 0 {
-        update = update.filter(
-            Condition::any()
-                .add(A::MustNotGoNegative.eq(false))
-                .add(A::Balance.gte(-delta)),
-        );
-    }
-    let touched = update.exec(conn).await?.rows_affected;
-    if touched != 1 {
-        if state.must_not_go_negative && balance_after < 0 {
-            return Err(LedgerError::InsufficientBalance {
-                account: AccountId(account),
-                balance: Points(state.balance),
-                needed: Points(-delta),
-                index,
-            });
-        }
-        // The row is locked and its version was read under the lock, so
-        // this is a bug, never contention.
-        return Err(LedgerError::Database(DbErr::Custom(format!(
-            "ledger account {account} changed under its lock ({touched} rows updated)"
-        ))));
-    }
-
     let row = ledger_entries::ActiveModel {
         transfer_id: Set(transfer.id),
         account_id: Set(account),
@@ -591,6 +761,7 @@ async fn post<C: ConnectionTrait>(
     };
     state.balance = balance_after;
     state.version = facts.account_version;
+    state.deepest = state.deepest.min(balance_after - state.locked_balance);
     Ok(Posted { balance_after, row })
 }
 

@@ -1,0 +1,333 @@
+//! Rule simulation: what a rule version (usually a draft) would have
+//! decided for the stored actions of its kind in a period, compared with
+//! what was credited.
+//!
+//! Actions are read a page at a time by the keyset (kind, started_at, id),
+//! selecting only the columns the evaluator and the comparison need, so a
+//! million actions cost a million small rows, never one large result. Each
+//! is evaluated with tanpu-core's `evaluate`, the very function ingestion
+//! uses, with a context rebuilt as ingestion saw it:
+//! - `now` is the time the record was received (claim window, clock skew);
+//! - the caps see per-citizen running totals of this kind, kept in start
+//!   order, reset per city day and month, counting only what the simulated
+//!   version accepts; they start at zero at the period's start, and the
+//!   overall caps see only this kind (other kinds are not re-run);
+//! - an overlap or a frozen account found at ingestion is carried over (the
+//!   action's own span stands in for the overlapping one);
+//! - actions the rule never decided (no citizen bound; a partner not allowed
+//!   the kind; a unit that cannot be read) keep their stored outcome.
+//!
+//! The simulated version is applied whatever its own interval: the question
+//! is "what if it had been in force then".
+
+use super::rules::{RuleError, RuleResult, definition_of};
+use super::{ServiceError, ServiceResult};
+use crate::entities::{actions, partners, rule_versions, users};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::collections::HashMap;
+use std::time::Instant;
+use tanpu_core::api::{AffectedCitizen, SimulationReport, SimulationTotals};
+use tanpu_core::ids::{RuleId, RuleVersionId};
+use tanpu_core::rules::calendar::city_date;
+use tanpu_core::rules::{
+    Action, Context, Decision, Quantity, RuleVersion, TimeSpan, Totals, Unit, evaluate,
+};
+use tanpu_core::{GramsCo2e, Points, UserId};
+
+/// Actions read per query.
+const PAGE: u64 = 20_000;
+/// The longest period, in days.
+pub const MAX_PERIOD_DAYS: i64 = 400;
+/// How many of the most affected citizens the report names.
+pub const TOP_CITIZENS: usize = 10;
+
+/// The columns simulation reads.
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: i64,
+    partner_id: Option<i64>,
+    user_id: Option<i64>,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    quantity_milli: i64,
+    unit: String,
+    status: String,
+    points: i64,
+    co2e_g: i64,
+    reasons: String,
+    received_at: DateTime<Utc>,
+}
+
+/// One citizen's running state.
+#[derive(Default)]
+struct Citizen {
+    day: Option<NaiveDate>,
+    kind_today: Points,
+    kind_month: Points,
+    before: i64,
+    after: i64,
+}
+
+/// Runs version `version_id` of rule `rule_id` over the rule's kind's
+/// actions that started in `[from, to)`.
+///
+/// # Errors
+/// [`RuleError::Invalid`] for an empty or too long period;
+/// [`ServiceError::NotFound`] unless the version belongs to the rule;
+/// database failures.
+pub async fn simulate(
+    conn: &impl ConnectionTrait,
+    rule_id: RuleId,
+    version_id: RuleVersionId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> RuleResult<SimulationReport> {
+    let clock = Instant::now();
+    if to <= from {
+        return Err(problem("to", "end_not_after_start"));
+    }
+    if (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(problem("to", "period_too_long"));
+    }
+    let row = rule_versions::Entity::find_by_id(version_id.0)
+        .filter(rule_versions::Column::RuleId.eq(rule_id.0))
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut candidate = definition_of(&row)?;
+    candidate.id = Some(version_id);
+    candidate.rule_id = Some(rule_id);
+    candidate.effective_from = DateTime::<Utc>::MIN_UTC;
+    candidate.effective_until = None;
+    let kind = candidate.kind.as_str().to_owned();
+
+    let allowed: HashMap<i64, bool> = partners::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let kinds: Vec<String> = serde_json::from_str(&p.kinds).unwrap_or_default();
+            (p.id, kinds.contains(&kind))
+        })
+        .collect();
+
+    let mut run = Run::default();
+    let mut last: Option<(DateTime<Utc>, i64)> = None;
+    loop {
+        let mut query = actions::Entity::find()
+            .select_only()
+            .columns([
+                actions::Column::Id,
+                actions::Column::PartnerId,
+                actions::Column::UserId,
+                actions::Column::StartedAt,
+                actions::Column::EndedAt,
+                actions::Column::QuantityMilli,
+                actions::Column::Unit,
+                actions::Column::Status,
+                actions::Column::Points,
+                actions::Column::Co2eG,
+                actions::Column::Reasons,
+                actions::Column::ReceivedAt,
+            ])
+            .filter(actions::Column::Kind.eq(kind.as_str()))
+            .filter(actions::Column::StartedAt.lt(to));
+        query = match last {
+            None => query.filter(actions::Column::StartedAt.gte(from)),
+            Some((started, id)) => query
+                .filter(actions::Column::StartedAt.gte(started))
+                .filter(
+                    Condition::any()
+                        .add(actions::Column::StartedAt.gt(started))
+                        .add(actions::Column::Id.gt(id)),
+                ),
+        };
+        let page: Vec<Row> = query
+            .order_by_asc(actions::Column::StartedAt)
+            .order_by_asc(actions::Column::Id)
+            .limit(PAGE)
+            .into_model::<Row>()
+            .all(conn)
+            .await?;
+        for action in &page {
+            run.add(action, &candidate, &allowed);
+        }
+        match page.last() {
+            Some(row) if page.len() as u64 == PAGE => {
+                last = Some((row.started_at.unwrap_or(from), row.id));
+            }
+            _ => break,
+        }
+    }
+
+    let top_citizens = top_citizens(conn, &run.citizens).await?;
+    Ok(SimulationReport {
+        rule_id,
+        version_id,
+        kind,
+        from,
+        to,
+        actions: run.actions,
+        changed: run.changed,
+        before: run.before,
+        after: run.after,
+        top_citizens,
+        elapsed_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
+    })
+}
+
+fn problem(field: &str, reason: &str) -> RuleError {
+    RuleError::Invalid(vec![super::rules::FieldProblem {
+        field: field.to_owned(),
+        reason: reason.to_owned(),
+    }])
+}
+
+/// The running sums.
+#[derive(Default)]
+struct Run {
+    actions: u64,
+    changed: u64,
+    before: SimulationTotals,
+    after: SimulationTotals,
+    citizens: HashMap<i64, Citizen>,
+}
+
+/// An outcome: status, points, CO2e.
+type Outcome<'a> = (&'a str, i64, i64);
+
+impl Run {
+    fn add(&mut self, row: &Row, candidate: &RuleVersion, allowed: &HashMap<i64, bool>) {
+        self.actions += 1;
+        let before: Outcome = (row.status.as_str(), row.points, row.co2e_g);
+        tally(&mut self.before, before);
+        let after = self.decide(row, candidate, allowed);
+        tally(&mut self.after, after);
+        if before != after {
+            self.changed += 1;
+        }
+        if let Some(user) = row.user_id {
+            let citizen = self.citizens.entry(user).or_default();
+            citizen.before += credited(before);
+            citizen.after += credited(after);
+        }
+    }
+
+    fn decide<'a>(
+        &mut self,
+        row: &'a Row,
+        candidate: &RuleVersion,
+        allowed: &HashMap<i64, bool>,
+    ) -> Outcome<'a> {
+        let stored = (row.status.as_str(), row.points, row.co2e_g);
+        let partner_refused = row
+            .partner_id
+            .is_some_and(|p| !allowed.get(&p).copied().unwrap_or(false));
+        let (Some(user), Some(started_at), Some(unit), Some(quantity), false) = (
+            row.user_id,
+            row.started_at,
+            Unit::from_name(&row.unit),
+            Quantity::from_thousandths(row.quantity_milli),
+            partner_refused,
+        ) else {
+            return stored;
+        };
+        let mut action = Action::new(candidate.kind.clone(), quantity, unit, started_at);
+        action.ended_at = row.ended_at;
+        action.self_declared = row.partner_id.is_none();
+
+        let day = city_date(started_at);
+        let citizen = self.citizens.entry(user).or_default();
+        match citizen.day {
+            Some(d) if d == day => {}
+            Some(d) if (d.year(), d.month()) == (day.year(), day.month()) => {
+                citizen.kind_today = Points(0);
+            }
+            _ => {
+                citizen.kind_today = Points(0);
+                citizen.kind_month = Points(0);
+            }
+        }
+        citizen.day = Some(day);
+        let context = Context {
+            account_frozen: row.reasons.contains("\"account_frozen\""),
+            totals: Totals {
+                kind_today: citizen.kind_today,
+                kind_month: citizen.kind_month,
+                all_today: citizen.kind_today,
+                all_month: citizen.kind_month,
+            },
+            other_actions: if row.reasons.contains("\"overlap\"") {
+                vec![TimeSpan {
+                    started_at,
+                    ended_at: row.ended_at,
+                }]
+            } else {
+                Vec::new()
+            },
+            ..Context::new(row.received_at)
+        };
+        let decision = evaluate(&action, candidate, &context);
+        match decision {
+            Decision::Accepted { .. } => {
+                let points = decision.points();
+                citizen.kind_today += points;
+                citizen.kind_month += points;
+                ("accepted", points.0, decision.co2e().0)
+            }
+            Decision::Held { .. } => ("held", decision.points().0, decision.co2e().0),
+            Decision::Rejected { .. } => ("rejected", 0, 0),
+        }
+    }
+}
+
+fn tally(totals: &mut SimulationTotals, (status, points, co2e): Outcome) {
+    match status {
+        "accepted" => {
+            totals.accepted += 1;
+            totals.points += Points(points);
+            totals.co2e_g = GramsCo2e(totals.co2e_g.0.saturating_add(co2e));
+        }
+        "held" => totals.held += 1,
+        _ => totals.rejected += 1,
+    }
+}
+
+/// Points that count toward a citizen's credit: accepted only.
+fn credited((status, points, _): Outcome) -> i64 {
+    if status == "accepted" { points } else { 0 }
+}
+
+async fn top_citizens(
+    conn: &impl ConnectionTrait,
+    citizens: &HashMap<i64, Citizen>,
+) -> ServiceResult<Vec<AffectedCitizen>> {
+    let mut affected: Vec<(i64, &Citizen)> = citizens
+        .iter()
+        .filter(|(_, c)| c.after != c.before)
+        .map(|(id, c)| (*id, c))
+        .collect();
+    affected.sort_by_key(|(id, c)| (std::cmp::Reverse((c.after - c.before).unsigned_abs()), *id));
+    affected.truncate(TOP_CITIZENS);
+    let nicknames: HashMap<i64, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(affected.iter().map(|(id, _)| *id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.nickname))
+        .collect();
+    Ok(affected
+        .into_iter()
+        .map(|(id, c)| AffectedCitizen {
+            user_id: UserId(id),
+            nickname: nicknames.get(&id).cloned().unwrap_or_default(),
+            points_before: Points(c.before),
+            points_after: Points(c.after),
+            difference: Points(c.after - c.before),
+        })
+        .collect())
+}
