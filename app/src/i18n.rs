@@ -73,18 +73,25 @@ pub enum Msg {
     HowStep2,
     HowStep3,
     HowStep4,
-    HowActionsTitle,
-    HowBus,
-    HowMetro,
-    HowBike,
-    HowWalk,
-    HowRefuel,
-    HowEv,
     HowHonestyTitle,
     HowHonesty,
     NotFoundTitle,
     NotFoundText,
     BackHome,
+    RulesInForce,
+    RuleReduction,
+    RulePoints,
+    RuleWhen,
+    RuleBonus,
+    RuleCaps,
+    RuleVersionNo,
+    NoCo2e,
+    PerKg,
+    PerUnitWord,
+    PerActionWord,
+    Anytime,
+    PerDay,
+    PerMonth,
     NavReview,
     ClaimLink,
     ClaimTitle,
@@ -316,34 +323,6 @@ impl Msg {
             (Self::HowStep4, En) => {
                 "Verified actions count towards reductions and earn credits in a tamper-evident ledger."
             }
-            (Self::HowActionsTitle, Zh) => "哪些行动可以获得积分",
-            (Self::HowActionsTitle, En) => "Which actions earn credits",
-            (Self::HowBus, Zh) => {
-                "乘公交：按里程计算，私家车基准约 272 克/人公里（北京市交通委数据），电动公交约 26.9 克/人公里（深圳方法学）。供暖季（11月15日至次年3月15日）公交免费，积分加倍。"
-            }
-            (Self::HowBus, En) => {
-                "Bus: by distance, against a private-car baseline of about 272 g per passenger-km (Beijing transport commission) and about 26.9 g for an electric bus (Shenzhen methodology). In the heating season (15 Nov – 15 Mar) rides are free and credits double."
-            }
-            (Self::HowMetro, Zh) => "乘地铁：按里程计算，地铁约 46.7 克/人公里（深圳方法学）。",
-            (Self::HowMetro, En) => {
-                "Metro: by distance, at about 46.7 g per passenger-km (Shenzhen methodology)."
-            }
-            (Self::HowBike, Zh) => "骑行：每公里约减排 93.3 克（武汉碳普惠方法学）。",
-            (Self::HowBike, En) => {
-                "Cycling: about 93.3 g saved per km (Wuhan carbon-inclusion methodology)."
-            }
-            (Self::HowWalk, Zh) => "步行：按步数计算，设每日上限。",
-            (Self::HowWalk, En) => "Walking: by steps, with a daily cap.",
-            (Self::HowRefuel, Zh) => {
-                "夜间错峰加油（20:00—次日06:00）：减少白天臭氧前体物排放，按升发放积分，不计二氧化碳减排。"
-            }
-            (Self::HowRefuel, En) => {
-                "Off-peak refuelling (20:00–06:00): cuts daytime ozone precursors; earns credits per litre but no CO₂ reduction."
-            }
-            (Self::HowEv, Zh) => "电动汽车充电：燃油基准减去电网排放（T/CSAE 235-2021）。",
-            (Self::HowEv, En) => {
-                "EV charging: fuel baseline minus grid electricity (T/CSAE 235-2021)."
-            }
             (Self::HowHonestyTitle, Zh) => "保守计算，宁少勿多",
             (Self::HowHonestyTitle, En) => "Conservative by design",
             (Self::HowHonesty, Zh) => {
@@ -358,6 +337,34 @@ impl Msg {
             (Self::NotFoundText, En) => "The page you asked for does not exist or has moved.",
             (Self::BackHome, Zh) => "返回首页",
             (Self::BackHome, En) => "Back to the home page",
+            (Self::RulesInForce, Zh) => "现行积分规则",
+            (Self::RulesInForce, En) => "The rules in force",
+            (Self::RuleReduction, Zh) => "减排",
+            (Self::RuleReduction, En) => "Reduction",
+            (Self::RulePoints, Zh) => "积分",
+            (Self::RulePoints, En) => "Points",
+            (Self::RuleWhen, Zh) => "时段",
+            (Self::RuleWhen, En) => "When",
+            (Self::RuleBonus, Zh) => "加成",
+            (Self::RuleBonus, En) => "Bonus",
+            (Self::RuleCaps, Zh) => "上限",
+            (Self::RuleCaps, En) => "Limits",
+            (Self::RuleVersionNo, Zh) => "版本",
+            (Self::RuleVersionNo, En) => "Version",
+            (Self::NoCo2e, Zh) => "不计二氧化碳减排",
+            (Self::NoCo2e, En) => "no CO₂ reduction claimed",
+            (Self::PerKg, Zh) => "每千克减排",
+            (Self::PerKg, En) => "per kg CO₂e",
+            (Self::PerUnitWord, Zh) => "每",
+            (Self::PerUnitWord, En) => "per",
+            (Self::PerActionWord, Zh) => "每次",
+            (Self::PerActionWord, En) => "per action",
+            (Self::Anytime, Zh) => "全天",
+            (Self::Anytime, En) => "any time",
+            (Self::PerDay, Zh) => "每日",
+            (Self::PerDay, En) => "a day",
+            (Self::PerMonth, Zh) => "每月",
+            (Self::PerMonth, En) => "a month",
             (Self::NavReview, Zh) => "审核",
             (Self::NavReview, En) => "Review",
             (Self::ClaimLink, Zh) => "申报未被记录的行动",
