@@ -13,7 +13,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list']],
-  timeout: 30_000,
+  timeout: 60_000,
+  // First loads of the wasm app can be slow on a busy 2-core machine.
+  expect: { timeout: 10_000 },
   use: {
     baseURL,
     locale: 'zh-CN',

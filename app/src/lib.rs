@@ -17,9 +17,18 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    action_detail::ActionDetail, actions::Actions, claim::Claim, home::Home,
-    how_it_works::HowItWorks, login::Login, not_found::NotFound, privacy::Privacy,
-    profile::Profile, register::Register, review::Review,
+    action_detail::ActionDetail,
+    actions::Actions,
+    admin_rules::{AdminRuleEditor, AdminRules},
+    claim::Claim,
+    home::Home,
+    how_it_works::HowItWorks,
+    login::Login,
+    not_found::NotFound,
+    privacy::Privacy,
+    profile::Profile,
+    register::Register,
+    review::Review,
 };
 use session::provide_auth;
 
@@ -38,6 +47,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/actions/claim") view=Claim />
                     <Route path=path!("/actions/:id") view=ActionDetail />
                     <Route path=path!("/review") view=Review />
+                    <Route path=path!("/admin/rules") view=AdminRules />
+                    <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
                     <Route path=path!("/how-it-works") view=HowItWorks />
                     <Route path=path!("/privacy") view=Privacy />
                     <Route path=path!("/register") view=Register />

@@ -57,10 +57,10 @@ test('a client route loaded directly renders', async ({ page }) => {
   const res = await page.goto('/how-it-works');
   expect(res?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('如何获得碳积分');
-  // The rules come from the server: the bus rule with its factors.
-  const bus = page.getByRole('region', { name: '公交出行' });
-  await expect(bus).toContainText('(272 − 26.9) g / 公里');
-  await expect(bus).toContainText('×200%');
+  // The rules come from the server: the metro rule with its factors (the
+  // bus rule is the one the admin test edits).
+  const metro = page.getByRole('region', { name: '地铁出行' });
+  await expect(metro).toContainText('(272 − 46.7) g / 公里');
   await expect(page.getByRole('link', { name: '如何获得积分' })).toHaveAttribute('aria-current', 'page');
 
   await page.getByRole('link', { name: '首页' }).click();

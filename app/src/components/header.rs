@@ -34,12 +34,13 @@ fn AccountLink() -> impl IntoView {
     let signed_in = Memo::new(move |_| auth.user().is_some());
     move || {
         if signed_in.get() {
-            let staff = auth
-                .user()
-                .is_some_and(|u| matches!(u.role, Role::Reviewer | Role::Admin));
+            let role = auth.user().map(|u| u.role);
+            let staff = matches!(role, Some(Role::Reviewer | Role::Admin));
+            let admin = role == Some(Role::Admin);
             view! {
                 <A href="/actions">{move || i18n.t(Msg::NavActions)}</A>
                 {staff.then(|| view! { <A href="/review">{move || i18n.t(Msg::NavReview)}</A> })}
+                {admin.then(|| view! { <A href="/admin/rules">{move || i18n.t(Msg::NavRules)}</A> })}
                 <A href="/me">{move || i18n.t(Msg::NavProfile)}</A>
             }
             .into_any()

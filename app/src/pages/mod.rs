@@ -2,6 +2,7 @@
 
 pub mod action_detail;
 pub mod actions;
+pub mod admin_rules;
 pub mod claim;
 pub mod home;
 pub mod how_it_works;

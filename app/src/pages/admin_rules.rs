@@ -1,0 +1,379 @@
+//! `/admin/rules` and `/admin/rules/{id}`: administrators list the credit
+//! rules, edit a draft with live validation, try it in a calculator that
+//! runs tanpu-core's evaluator in the browser, simulate it over the stored
+//! actions, publish it, and read the version history.
+
+use crate::api::NoBody;
+use crate::components::form::{FormError, show_api_error};
+use crate::components::load_error::LoadError;
+use crate::components::require_sign_in::RequireSignIn;
+use crate::display::kind_name;
+use crate::i18n::{Lang, Msg, status_msg, use_i18n};
+use crate::session::use_auth;
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use tanpu_core::api::{
+    CreateDraftRequest, PublishRuleRequest, RuleHistory, RuleList, RuleVersionStatus,
+    RuleVersionView, SimulationReport, SimulationRequest,
+};
+use tanpu_core::ids::RuleVersionId;
+use tanpu_core::rules::{
+    Action as RuleAction, Context, Decision, Quantity, Reduction, RuleVersion, evaluate, validate,
+};
+
+/// `/admin/rules`
+#[component]
+pub fn AdminRules() -> impl IntoView {
+    view! { <RequireSignIn><RuleTable /></RequireSignIn> }
+}
+
+#[component]
+fn RuleTable() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let rules = LocalResource::new(move || async move {
+        auth.call::<NoBody, RuleList>(Method::GET, "/api/v1/admin/rules", None)
+            .await
+    });
+    view! {
+        <h1>{move || i18n.t(Msg::RulesTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match rules.await {
+                    Ok(list) => view! {
+                        <table class="data">
+                            <thead><tr>
+                                <th scope="col">{move || i18n.t(Msg::RuleKindCol)}</th>
+                                <th scope="col">{move || i18n.t(Msg::RuleNameCol)}</th>
+                                <th scope="col">{move || i18n.t(Msg::RuleInForceCol)}</th>
+                                <th scope="col"><span class="visually-hidden">{move || i18n.t(Msg::Edit)}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {list.rules.into_iter().map(|rule| {
+                                    let kind = rule.kind.clone();
+                                    let name = rule.name.clone();
+                                    let in_force = rule.in_force.map_or_else(|| i18n.t(Msg::NoneInForce).to_owned(), |v| format!("#{v}"));
+                                    let edit_label = format!("{} {}", i18n.t(Msg::Edit), kind_name(i18n, &kind));
+                                    view! {
+                                        <tr>
+                                            <td>{move || kind_name(i18n, &kind)}</td>
+                                            <td>{move || if i18n.lang() == Lang::Zh { name.zh_cn.clone() } else { name.en.clone() }}</td>
+                                            <td>{in_force}</td>
+                                            <td><A href=format!("/admin/rules/{}", rule.id) attr:aria-label=edit_label>{move || i18n.t(Msg::Edit)}</A></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error on_retry=move || rules.refetch() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/admin/rules/{id}`
+#[component]
+pub fn AdminRuleEditor() -> impl IntoView {
+    view! { <RequireSignIn><Editor /></RequireSignIn> }
+}
+
+#[component]
+fn Editor() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let rule_id = move || params.read().get("id").unwrap_or_default();
+    let history = LocalResource::new(move || {
+        let id = rule_id();
+        async move {
+            auth.call::<NoBody, RuleHistory>(
+                Method::GET,
+                &format!("/api/v1/admin/rules/{id}/history"),
+                None,
+            )
+            .await
+        }
+    });
+    // Lives above the draft editor, which is gone once the draft is published.
+    let notice = RwSignal::new(None::<Msg>);
+    let new_draft = Action::new_local(move |_: &()| {
+        let id = rule_id();
+        async move {
+            auth.call::<_, RuleVersionView>(
+                Method::POST,
+                &format!("/api/v1/admin/rules/{id}/versions"),
+                Some(&CreateDraftRequest::default()),
+            )
+            .await
+        }
+    });
+    Effect::new(move |_| {
+        if new_draft.value().get().is_some() {
+            history.refetch();
+        }
+    });
+    view! {
+        <h1>{move || i18n.t(Msg::RulesTitle)}</h1>
+        <Show when=move || notice.get().is_some()>
+            <p class="notice notice-ok" role="status">{move || notice.get().map(|m| i18n.t(m))}</p>
+        </Show>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(h) => {
+                        let draft = h.versions.iter().rev().find(|v| v.version.summary.status == RuleVersionStatus::Draft).map(|v| v.version.clone());
+                        let entries = h.versions;
+                        view! {
+                            {match draft {
+                                Some(draft) => view! { <DraftEditor draft notice on_change=move || history.refetch() /> }.into_any(),
+                                None => view! {
+                                    <button type="button" class="primary" on:click=move |_| { new_draft.dispatch(()); }>
+                                        {move || i18n.t(Msg::NewDraft)}
+                                    </button>
+                                }.into_any(),
+                            }}
+                            <section class="card" aria-labelledby="history-title">
+                                <h2 id="history-title">{move || i18n.t(Msg::HistoryTitle)}</h2>
+                                <ol>
+                                    {entries.into_iter().map(|e| {
+                                        let status = match e.version.summary.status {
+                                            RuleVersionStatus::Draft => "draft",
+                                            RuleVersionStatus::Published => "published",
+                                            RuleVersionStatus::Retired => "retired",
+                                        };
+                                        let changes = e.changes.iter().map(|c| format!("{}: {} → {}", c.field, c.old, c.new)).collect::<Vec<_>>().join("; ");
+                                        view! { <li>{format!("v{} #{} {status} ", e.version.summary.version, e.version.summary.id)} <span class="muted">{changes}</span></li> }
+                                    }).collect_view()}
+                                </ol>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <LoadError error on_retry=move || history.refetch() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The browser's clock (chrono's own clock is not built for wasm here).
+fn browser_now() -> chrono::DateTime<chrono::Utc> {
+    #[allow(clippy::cast_possible_truncation)] // milliseconds since 1970 fit an i64
+    let millis = js_sys::Date::now() as i64;
+    chrono::DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}
+
+/// A number input bound to one integer of the draft.
+fn number_field(
+    i18n: crate::i18n::I18n,
+    label: Msg,
+    id: &'static str,
+    get: impl Fn() -> Option<i64> + Send + Sync + 'static,
+    set: impl Fn(Option<i64>) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{move || i18n.t(label)}</label>
+            <input id=id type="number" prop:value=move || get().map(|v| v.to_string()).unwrap_or_default()
+                on:input=move |ev| set(event_target_value(&ev).trim().parse().ok()) />
+        </div>
+    }
+}
+
+#[component]
+fn DraftEditor(
+    draft: RuleVersionView,
+    notice: RwSignal<Option<Msg>>,
+    on_change: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let rule_id = draft.summary.rule_id;
+    let version_id: RuleVersionId = draft.summary.id;
+    let def = RwSignal::new(draft.definition);
+    let form_error = RwSignal::new(None);
+    let issues = Memo::new(move |_| def.with(|d| validate(d).err().unwrap_or_default()));
+
+    let base = format!("/api/v1/admin/rules/{rule_id}/versions/{version_id}");
+    let save = {
+        let base = base.clone();
+        Action::new_local(move |d: &RuleVersion| {
+            let (d, path) = (d.clone(), base.clone());
+            async move {
+                auth.call::<_, RuleVersionView>(Method::PUT, &path, Some(&d))
+                    .await
+            }
+        })
+    };
+    let publish = {
+        let base = base.clone();
+        Action::new_local(move |_: &()| {
+            let path = format!("{base}/publish");
+            async move {
+                auth.call::<_, RuleVersionView>(
+                    Method::POST,
+                    &path,
+                    Some(&PublishRuleRequest::default()),
+                )
+                .await
+            }
+        })
+    };
+    let simulate = {
+        Action::new_local(move |req: &SimulationRequest| {
+            let (req, path) = (req.clone(), format!("{base}/simulate"));
+            async move {
+                auth.call::<_, SimulationReport>(Method::POST, &path, Some(&req))
+                    .await
+            }
+        })
+    };
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => notice.set(Some(Msg::Saved2)),
+        Some(Err(e)) => show_api_error(&e, &[], form_error),
+        None => {}
+    });
+    {
+        Effect::new(move |_| match publish.value().get() {
+            Some(Ok(_)) => {
+                notice.set(Some(Msg::Published));
+                on_change();
+            }
+            Some(Err(e)) => show_api_error(&e, &[], form_error),
+            None => {}
+        });
+    }
+    // Save first, then act, so the server sees what the form shows.
+    let save_then = move |then: Box<dyn Fn() + 'static>| {
+        let d = def.get_untracked();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/admin/rules/{rule_id}/versions/{version_id}");
+            match auth
+                .call::<_, RuleVersionView>(Method::PUT, &path, Some(&d))
+                .await
+            {
+                Ok(_) => then(),
+                Err(e) => show_api_error(&e, &[], form_error),
+            }
+        });
+    };
+
+    // Calculator: the draft evaluated in the browser.
+    let calc_quantity = RwSignal::new("7.4".to_owned());
+    let calc_start = RwSignal::new(String::new());
+    let calc = Memo::new(move |_| {
+        let quantity = Quantity::parse(calc_quantity.get().trim()).ok()?;
+        let start = chrono::DateTime::parse_from_rfc3339(&format!("{}:00+08:00", calc_start.get()))
+            .ok()?
+            .with_timezone(&chrono::Utc);
+        def.with(|d| {
+            let action = RuleAction::new(d.kind.clone(), quantity, d.unit, start);
+            Some(evaluate(&action, d, &Context::preview(start)))
+        })
+    });
+
+    let multipliers = move || def.with(|d| d.multipliers.len());
+    view! {
+        <section class="card" aria-labelledby="draft-title">
+            <h2 id="draft-title">{move || i18n.t(Msg::DraftTitle)} {format!(" #{version_id}")}</h2>
+            <FormError error=form_error />
+            {move || (0..multipliers()).map(|i| {
+                let label = def.with_untracked(|d| d.multipliers[i].label.clone());
+                view! {
+                    <div class="field">
+                        <label for=format!("multiplier-{i}")>
+                            {move || i18n.t(Msg::MultiplierPercent)} ": "
+                            {move || if i18n.lang() == Lang::Zh { label.zh_cn.clone() } else { label.en.clone() }}
+                        </label>
+                        <input id=format!("multiplier-{i}") type="number"
+                            prop:value=move || def.with(|d| d.multipliers.get(i).map(|m| m.percent.to_string()).unwrap_or_default())
+                            on:input=move |ev| {
+                                if let Ok(p) = event_target_value(&ev).trim().parse::<u32>() {
+                                    def.update(|d| if let Some(m) = d.multipliers.get_mut(i) { m.percent = p; });
+                                }
+                            } />
+                    </div>
+                }
+            }).collect_view()}
+            {number_field(i18n, Msg::CapPerDay, "cap-per-day",
+                move || def.with(|d| d.caps.per_day.map(|p| p.0)),
+                move |v| def.update(|d| d.caps.per_day = v.map(tanpu_core::Points)))}
+            {number_field(i18n, Msg::CapPerMonth, "cap-per-month",
+                move || def.with(|d| d.caps.per_month.map(|p| p.0)),
+                move |v| def.update(|d| d.caps.per_month = v.map(tanpu_core::Points)))}
+            <Show when=move || def.with(|d| matches!(d.reduction, Reduction::Factors { .. }))>
+                {number_field(i18n, Msg::BaselineMg, "baseline-mg",
+                    move || def.with(|d| match d.reduction { Reduction::Factors { baseline_mg_per_unit, .. } => Some(baseline_mg_per_unit), _ => None }),
+                    move |v| def.update(|d| if let (Reduction::Factors { baseline_mg_per_unit, .. }, Some(v)) = (&mut d.reduction, v) { *baseline_mg_per_unit = v; }))}
+                {number_field(i18n, Msg::ProjectMg, "project-mg",
+                    move || def.with(|d| match d.reduction { Reduction::Factors { project_mg_per_unit, .. } => Some(project_mg_per_unit), _ => None }),
+                    move |v| def.update(|d| if let (Reduction::Factors { project_mg_per_unit, .. }, Some(v)) = (&mut d.reduction, v) { *project_mg_per_unit = v; }))}
+            </Show>
+            <div role="status" aria-live="polite" class="validation">
+                {move || {
+                    let list = issues.get();
+                    if list.is_empty() {
+                        view! { <p class="notice notice-ok">{move || i18n.t(Msg::ValidationOk)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="notice notice-error">{list.into_iter().map(|i| view! { <li>{format!("{}: {:?}", i.field, i.code)}</li> }).collect_view()}</ul> }.into_any()
+                    }
+                }}
+            </div>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| { save.dispatch(def.get()); }>{move || i18n.t(Msg::SaveDraft)}</button>
+                <button type="button" class="secondary" disabled=move || !issues.get().is_empty() on:click=move |_| {
+                    let to = browser_now();
+                    let from = to - chrono::Duration::days(30);
+                    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+                    save_then(Box::new(move || { simulate.dispatch(SimulationRequest { from: from.with_timezone(&offset), to: to.with_timezone(&offset) }); }));
+                }>{move || i18n.t(Msg::Simulate)}</button>
+                <button type="button" class="primary" disabled=move || !issues.get().is_empty() on:click=move |_| {
+                    save_then(Box::new(move || { publish.dispatch(()); }));
+                }>{move || i18n.t(Msg::Publish)}</button>
+            </div>
+        </section>
+        <section class="card" aria-labelledby="calc-title">
+            <h2 id="calc-title">{move || i18n.t(Msg::CalculatorTitle)}</h2>
+            <div class="field">
+                <label for="calc-quantity">{move || i18n.t(Msg::CalcQuantity)}</label>
+                <input id="calc-quantity" type="text" bind:value=calc_quantity />
+            </div>
+            <div class="field">
+                <label for="calc-start">{move || i18n.t(Msg::CalcStart)}</label>
+                <input id="calc-start" type="datetime-local" bind:value=calc_start />
+            </div>
+            <p role="status" aria-live="polite" class="calc-result">
+                {move || calc.get().map(|d: Decision| format!(
+                    "{}: {} · {} g CO₂e",
+                    i18n.t(status_msg(d.status().as_str())),
+                    d.breakdown().points.0,
+                    d.breakdown().co2e_g.0
+                ))}
+            </p>
+        </section>
+        <Show when=move || simulate.value().get().is_some()>
+            <section class="card" aria-labelledby="sim-title">
+                <h2 id="sim-title">{move || i18n.t(Msg::SimulationTitle)}</h2>
+                {move || match simulate.value().get() {
+                    Some(Ok(r)) => view! {
+                        <table class="data">
+                            <thead><tr><th scope="col"><span class="visually-hidden">{move || i18n.t(Msg::SimulationTitle)}</span></th><th scope="col">{move || i18n.t(Msg::SimBefore)}</th><th scope="col">{move || i18n.t(Msg::SimAfter)}</th></tr></thead>
+                            <tbody>
+                                <tr><th scope="row">{move || i18n.t(Msg::StatusAccepted)}</th><td>{r.before.accepted}</td><td>{r.after.accepted}</td></tr>
+                                <tr><th scope="row">{move || i18n.t(Msg::StatusRejected)}</th><td>{r.before.rejected}</td><td>{r.after.rejected}</td></tr>
+                                <tr><th scope="row">{move || i18n.t(Msg::RulePoints)}</th><td>{r.before.points.0}</td><td>{r.after.points.0}</td></tr>
+                                <tr><th scope="row">{move || i18n.t(Msg::Co2eCredited)}</th><td>{r.before.co2e_g.0}</td><td>{r.after.co2e_g.0}</td></tr>
+                            </tbody>
+                        </table>
+                        <p>{move || i18n.t(Msg::SimActions)} ": " {r.actions} " · " {move || i18n.t(Msg::SimChanged)} ": " {r.changed}</p>
+                    }.into_any(),
+                    Some(Err(e)) => view! { <LoadError error=e on_retry=|| {} /> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </section>
+        </Show>
+    }
+}
