@@ -78,6 +78,13 @@ pub enum Msg {
     NotFoundTitle,
     NotFoundText,
     BackHome,
+    PrivacyTitleMine,
+    ExportData,
+    ExportReady,
+    DeleteTitle,
+    DeleteWarning,
+    DeleteConfirm,
+    DeleteSubmit,
     NavRules,
     RulesTitle,
     RuleKindCol,
@@ -366,6 +373,24 @@ impl Msg {
             (Self::NotFoundText, En) => "The page you asked for does not exist or has moved.",
             (Self::BackHome, Zh) => "返回首页",
             (Self::BackHome, En) => "Back to the home page",
+            (Self::PrivacyTitleMine, Zh) => "我的数据",
+            (Self::PrivacyTitleMine, En) => "My data",
+            (Self::ExportData, Zh) => "导出我的数据（JSON）",
+            (Self::ExportData, En) => "Export my data (JSON)",
+            (Self::ExportReady, Zh) => "数据已导出。",
+            (Self::ExportReady, En) => "Your data was exported.",
+            (Self::DeleteTitle, Zh) => "注销账户",
+            (Self::DeleteTitle, En) => "Delete my account",
+            (Self::DeleteWarning, Zh) => {
+                "注销后，你的登录信息、昵称和绑定会被删除，无法恢复；剩余积分将作废。积分账本会以匿名方式保留，以保证全市总账可核对。"
+            }
+            (Self::DeleteWarning, En) => {
+                "Deleting removes your login, nickname and bindings for good, and forfeits your remaining points. The ledger keeps its history anonymously so the city's totals stay verifiable."
+            }
+            (Self::DeleteConfirm, Zh) => "输入密码确认注销",
+            (Self::DeleteConfirm, En) => "Enter your password to confirm",
+            (Self::DeleteSubmit, Zh) => "永久注销",
+            (Self::DeleteSubmit, En) => "Delete permanently",
             (Self::NavRules, Zh) => "积分规则",
             (Self::NavRules, En) => "Credit rules",
             (Self::RulesTitle, Zh) => "积分规则管理",

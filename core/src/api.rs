@@ -759,6 +759,48 @@ pub struct ReviewDecision {
     pub note: String,
 }
 
+/// One line of the citizen's ledger statement in an export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedEntry {
+    /// The transfer.
+    pub transfer_id: i64,
+    /// Signed change.
+    pub amount: Points,
+    /// Balance right after.
+    pub balance_after: Points,
+    /// `green_action`, `redemption`, `reversal` or `adjustment`.
+    pub reason: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/me/export`: everything Tanpu holds about the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataExport {
+    /// When the export was made.
+    pub exported_at: DateTime<Utc>,
+    /// The account.
+    pub account: UserView,
+    /// The privacy notice version consented to, and when.
+    pub consent: (String, DateTime<Utc>),
+    /// Active bindings (masked: the full numbers are not stored).
+    pub bindings: Vec<BindingView>,
+    /// Every action, newest first.
+    pub actions: Vec<ActionItem>,
+    /// The balance now.
+    pub balance: Points,
+    /// The ledger statement, newest first.
+    pub ledger: Vec<ExportedEntry>,
+}
+
+/// `DELETE /api/v1/me`: the password again, as a deliberate confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    /// The current password.
+    pub password: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -151,3 +151,21 @@ test('a citizen changes nickname and password from the account page', async ({ p
   await login(page, phone, 'bike-to-work-2027');
   await expect(page).toHaveURL(/\/me$/);
 });
+
+test('a citizen exports their data and deletes a throwaway account', async ({ page }) => {
+  const phone = uniquePhone();
+  await register(page, phone);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出我的数据（JSON）' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('tanpu-export.json');
+  await expect(page.getByText('数据已导出。')).toBeVisible();
+
+  await page.getByLabel('输入密码确认注销').fill(PASSWORD);
+  await page.getByRole('button', { name: '永久注销' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+
+  await login(page, phone);
+  await expect(page.getByRole('alert')).toHaveText('手机号/邮箱或密码不正确。');
+});

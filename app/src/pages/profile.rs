@@ -14,8 +14,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use tanpu_core::account::{self, Role};
 use tanpu_core::api::{
-    BindingList, BindingRequest, BindingView, ChangePasswordRequest, SessionView,
-    UpdateProfileRequest, UserView,
+    BindingList, BindingRequest, BindingView, ChangePasswordRequest, DeleteAccountRequest,
+    SessionView, UpdateProfileRequest, UserView,
 };
 use tanpu_core::binding::{Subject, SubjectError, SubjectType};
 
@@ -58,6 +58,7 @@ fn ProfileBody() -> impl IntoView {
             <NicknameForm />
             <Bindings />
             <PasswordForm />
+            <MyData />
             <button type="button" class="secondary" on:click=logout>
                 {move || i18n.t(Msg::Logout)}
             </button>
@@ -344,4 +345,95 @@ fn PasswordForm() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Export and deletion (PIPL).
+#[component]
+fn MyData() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let exported = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let password_error = RwSignal::new(None);
+    let form_error = RwSignal::new(None);
+    let export = Action::new_local(move |_: &()| async move {
+        auth.call::<NoBody, serde_json::Value>(Method::GET, "/api/v1/me/export", None)
+            .await
+    });
+    Effect::new(move |_| match export.value().get() {
+        Some(Ok(data)) => {
+            download_json("tanpu-export.json", &data.to_string());
+            exported.set(true);
+        }
+        Some(Err(e)) => show_api_error(&e, &[], form_error),
+        None => {}
+    });
+    let delete = Action::new_local(move |req: &DeleteAccountRequest| {
+        let req = req.clone();
+        async move {
+            auth.call::<_, ()>(Method::DELETE, "/api/v1/me", Some(&req))
+                .await
+        }
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            navigate("/", Default::default());
+            leptos::task::spawn_local(auth.logout());
+        }
+        Some(Err(e)) => show_api_error(&e, &[("password", password_error)], form_error),
+        None => {}
+    });
+    let on_delete = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        password_error.set(password.get().is_empty().then_some(Msg::ErrRequired));
+        if password_error.get().is_none() {
+            delete.dispatch(DeleteAccountRequest {
+                password: password.get(),
+            });
+        }
+    };
+    view! {
+        <section aria-labelledby="data-title" class="card">
+            <h2 id="data-title">{move || i18n.t(Msg::PrivacyTitleMine)}</h2>
+            <button type="button" class="secondary" on:click=move |_| { export.dispatch(()); }>
+                {move || i18n.t(Msg::ExportData)}
+            </button>
+            <Show when=move || exported.get()>
+                <p class="notice notice-ok" role="status">{move || i18n.t(Msg::ExportReady)}</p>
+            </Show>
+            <h3>{move || i18n.t(Msg::DeleteTitle)}</h3>
+            <p class="notice notice-error">{move || i18n.t(Msg::DeleteWarning)}</p>
+            <form class="form" on:submit=on_delete novalidate>
+                <FormError error=form_error />
+                <TextField label=Msg::DeleteConfirm name="delete-password" value=password error=password_error
+                    input_type="password" autocomplete="current-password" />
+                <button type="submit" class="secondary danger">{move || i18n.t(Msg::DeleteSubmit)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Offers `text` as a file download.
+fn download_json(name: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -8,7 +8,7 @@ use super::auth_user::AuthUser;
 use super::extract::{ApiJson, ApiQuery};
 use crate::error::AppError;
 use crate::services::citizen::{self, ActionFilter};
-use crate::services::{accounts, bindings, review, sessions};
+use crate::services::{accounts, bindings, privacy, review, sessions};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,7 +17,8 @@ use serde::Deserialize;
 use tanpu_core::BindingId;
 use tanpu_core::api::{
     ActionDetail, ActionItem, ActionPage, BindingList, BindingRequest, BindingView,
-    ChangePasswordRequest, ClaimRequest, MeSummary, SessionView, UpdateProfileRequest, UserView,
+    ChangePasswordRequest, ClaimRequest, DeleteAccountRequest, MeSummary, SessionView,
+    UpdateProfileRequest, UserView,
 };
 
 /// `GET /api/v1/me`.
@@ -156,4 +157,36 @@ pub async fn claim(
 ) -> Result<(StatusCode, Json<ActionItem>), AppError> {
     let item = review::submit_claim(&state.db, user.id, req, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(item)))
+}
+
+/// `GET /api/v1/me/export`: everything held about me, as a JSON file.
+pub async fn export(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    let data = privacy::export(&state.db, user.id, chrono::Utc::now()).await?;
+    let disposition = format!("attachment; filename=\"tanpu-export-{}.json\"", user.id);
+    Ok((
+        [(axum::http::header::CONTENT_DISPOSITION, disposition)],
+        Json(data),
+    ))
+}
+
+/// `DELETE /api/v1/me`: deletes the account (password required); the
+/// ledger keeps its history under the anonymous id.
+pub async fn delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<DeleteAccountRequest>,
+) -> Result<(CookieJar, StatusCode), AppError> {
+    privacy::delete_account(&state.db, user.id, req.password).await?;
+    Ok((
+        jar.remove(
+            axum_extra::extract::cookie::Cookie::build(super::auth::REFRESH_COOKIE)
+                .path("/api/v1/auth")
+                .build(),
+        ),
+        StatusCode::NO_CONTENT,
+    ))
 }

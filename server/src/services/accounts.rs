@@ -197,6 +197,22 @@ pub async fn authenticate(
     }
 }
 
+/// Whether `password` is the person's current password.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown id.
+pub async fn password_matches(
+    db: &DatabaseConnection,
+    user: UserId,
+    password: String,
+) -> ServiceResult<bool> {
+    let row = users::Entity::find_by_id(user.0)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    verify_password(Some(row.password_hash), password).await
+}
+
 /// Replaces a password after checking the current one.
 ///
 /// # Errors
@@ -325,10 +341,16 @@ fn dummy_hash() -> &'static str {
 /// no account (the answer is then always `false`, at the same cost).
 async fn verify_password(hash: Option<String>, password: String) -> ServiceResult<bool> {
     tokio::task::spawn_blocking(move || {
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
-        let parsed = PasswordHash::new(&hash)
-            .map_err(|e| ServiceError::Internal(format!("stored hash unreadable: {e}")))?;
+        // A deleted account's hash is "!", which no password matches: it is
+        // checked against the dummy like an unknown login.
+        let stored = hash.as_deref().and_then(|h| PasswordHash::new(h).ok());
+        let known = stored.is_some();
+        let dummy = dummy_hash();
+        let parsed = match stored {
+            Some(parsed) => parsed,
+            None => PasswordHash::new(dummy)
+                .map_err(|e| ServiceError::Internal(format!("dummy hash unreadable: {e}")))?,
+        };
         Ok(argon2()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()

@@ -8,6 +8,7 @@ pub mod citizen;
 pub mod ingest;
 pub mod ledger;
 pub mod partners;
+pub mod privacy;
 pub mod rate_limit;
 pub mod review;
 pub mod rollups;

@@ -17,6 +17,7 @@ mod ledger_model;
 mod ledger_processes;
 mod limits;
 mod partners;
+mod privacy;
 mod registration;
 mod review;
 mod rules;
