@@ -516,9 +516,8 @@ pub(super) async fn credit(
         active.transfer_id = Set(transfer);
         active.update(txn).await?;
     }
-    rollups::add_credited_action(txn, day, &row.kind, co2e, points)
-        .await
-        .map_err(svc)?;
+    // A deadlock here must reach the retry loop as a database error.
+    rollups::add_credited_action(txn, day, &row.kind, co2e, points).await?;
     add_user_daily(txn, user, day, &row.kind, co2e, points).await
 }
 

@@ -4,25 +4,25 @@
 //! public and administrative totals are a sum over days, never a scan of
 //! actions or ledger entries, whatever the ledger's size.
 
-use super::ServiceResult;
 use crate::entities::daily_totals;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use tanpu_core::{GramsCo2e, Points};
 
 /// Adds one credited action to the roll-up of `day` and `kind`. Call it in
 /// the transaction that credits the action.
 ///
 /// # Errors
-/// Database failures.
+/// Database failures, as the database reported them: a caller inside a
+/// retried transaction must see a deadlock as a deadlock.
 pub async fn add_credited_action<C: ConnectionTrait>(
     conn: &C,
     day: NaiveDate,
     kind: &str,
     co2e: GramsCo2e,
     points: Points,
-) -> ServiceResult<()> {
+) -> Result<(), DbErr> {
     use daily_totals::Column as C;
     let row = daily_totals::ActiveModel {
         day: Set(day),

@@ -61,21 +61,50 @@ pub const MEMO_MAX_CHARS: usize = 500;
 const LOCK_CHUNK: usize = 500;
 /// Entries read per statement when rebuilding a receipt.
 const ENTRY_CHUNK: usize = 1_000;
-/// The most bytes of bound values one write statement carries.
+/// How large the write statements of a batch are, per backend.
 ///
-/// sqlx does not set `TCP_NODELAY` on its PostgreSQL sockets, so a message
-/// larger than one TCP segment (64 KiB on loopback) leaves its tail waiting
-/// for the server's delayed ACK — 40 ms a statement, which made a batch of
-/// 1,000 transfers take a quarter of a second on PostgreSQL. Statements are
-/// therefore cut to stay well inside one segment; SQLite, in process, does
-/// not care either way. See `docs/PERFORMANCE.md`.
-const STATEMENT_BYTES: usize = 32 * 1024;
-/// Entries inserted per statement: 10 values, about 170 bytes bound.
-const ENTRY_ROWS: usize = STATEMENT_BYTES / 170;
-/// Accounts updated per statement: 6 values, about 100 bytes bound.
-const UPDATE_ROWS: usize = STATEMENT_BYTES / 100;
-/// A transfer row's bound bytes besides its strings: 11 values with a
-/// 4-byte length each, 7 of them 8-byte numbers or times.
+/// PostgreSQL: sqlx does not set `TCP_NODELAY` on its sockets, and a
+/// request that the kernel sends as more than one segment leaves its tail
+/// waiting for the server's delayed ACK — about 40 ms a statement, which
+/// made 1,000 transfers cost a quarter of a second over TCP while the same
+/// statements over a Unix socket cost a tenth of that. Requests of at most
+/// 8 KiB of bound values never waited in our measurements, so statements
+/// are cut there: more round trips, each well under a millisecond. SQLite
+/// runs in process: fewer, larger statements are cheaper, up to its bound
+/// parameter limit (32,766). See `docs/PERFORMANCE.md`.
+#[derive(Clone, Copy)]
+struct StatementSize {
+    /// The most bytes of bound values one statement carries.
+    bytes: usize,
+    /// The most rows one statement carries.
+    rows: usize,
+}
+
+impl StatementSize {
+    fn of(backend: DbBackend) -> Self {
+        match backend {
+            DbBackend::Postgres => Self {
+                bytes: 8 * 1024,
+                rows: 1_000,
+            },
+            _ => Self {
+                bytes: usize::MAX,
+                rows: 1_000,
+            },
+        }
+    }
+
+    /// Rows per statement for rows of about `row_bytes` bound bytes.
+    fn rows_of(self, row_bytes: usize) -> usize {
+        (self.bytes / row_bytes).clamp(1, self.rows)
+    }
+}
+
+/// An entry row's bound bytes: 10 values with a 4-byte length each, two
+/// 32-byte hashes, the rest 8-byte numbers or times.
+const ENTRY_BYTES: usize = 10 * 4 + 2 * 32 + 8 * 8;
+/// An account update's bound bytes: 6 values, one 32-byte hash.
+const UPDATE_BYTES: usize = 6 * 4 + 32 + 5 * 8;
 const TRANSFER_FIXED_BYTES: usize = 11 * 4 + 7 * 8;
 
 /// The business object a transfer belongs to, e.g. (`green_action`, `8812`).
@@ -462,6 +491,7 @@ async fn apply<C: ConnectionTrait>(
         })
         .collect();
     let reversed = planned.iter().find_map(|p| p.reverses);
+    let size = StatementSize::of(conn.get_database_backend());
     let mut sizes = planned.iter().map(|p| {
         TRANSFER_FIXED_BYTES
             + p.reason.as_str().len()
@@ -473,10 +503,10 @@ async fn apply<C: ConnectionTrait>(
         // At least one row, then as many as fit in the statement budget.
         let mut rows = 0;
         let mut bytes = 0;
-        for size in sizes.by_ref() {
+        for row_bytes in sizes.by_ref() {
             rows += 1;
-            bytes += size;
-            if bytes >= STATEMENT_BYTES {
+            bytes += row_bytes;
+            if bytes >= size.bytes || rows >= size.rows {
                 break;
             }
         }
@@ -529,7 +559,7 @@ async fn apply<C: ConnectionTrait>(
     // In chain order: ids grow with each account's versions, which the
     // statement and the verifier rely on.
     while !entries.is_empty() {
-        let rest = entries.split_off(entries.len().min(ENTRY_ROWS));
+        let rest = entries.split_off(entries.len().min(size.rows_of(ENTRY_BYTES)));
         ledger_entries::Entity::insert_many(entries)
             .exec_without_returning(conn)
             .await?;
@@ -603,7 +633,7 @@ async fn reserve_transfer_ids<C: ConnectionTrait>(
 }
 
 /// Writes every touched account's change: one conditional multi-row
-/// `UPDATE` per [`UPDATE_ROWS`] accounts that must touch exactly one row
+/// `UPDATE` per few hundred accounts ([`StatementSize`]) that must touch exactly one row
 /// per account (see the module's step 4).
 async fn update_accounts<C: ConnectionTrait>(
     conn: &C,
@@ -615,7 +645,8 @@ async fn update_accounts<C: ConnectionTrait>(
         .collect();
     changed.sort_unstable_by_key(|(id, _)| **id);
     let backend = conn.get_database_backend();
-    for chunk in changed.chunks(UPDATE_ROWS) {
+    let rows = StatementSize::of(backend).rows_of(UPDATE_BYTES);
+    for chunk in changed.chunks(rows) {
         let mut values = Vec::with_capacity(chunk.len() * 6);
         let mut rows = Vec::with_capacity(chunk.len());
         for (id, h) in chunk {
