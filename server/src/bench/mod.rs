@@ -11,6 +11,7 @@
 //! - [`ledger`]: transfers per second, single and in batches of 1,000.
 
 pub mod ledger;
+pub mod simulate;
 
 use crate::config::DatabaseArgs;
 use clap::{Args, Subcommand};
@@ -38,6 +39,8 @@ pub struct BenchOptions {
 pub enum BenchCommand {
     /// Ledger transfers per second, single and in batches.
     Ledger(ledger::LedgerArgs),
+    /// A draft rule simulated over a million stored actions.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Runs a benchmark on SQLite and, with [`BenchOptions::pg_url`], on
@@ -73,6 +76,9 @@ pub async fn run(options: &BenchOptions, which: &BenchCommand) -> Result<(), Str
                 let db = scratch.open().await?;
                 let rows = match which {
                     BenchCommand::Ledger(args) => ledger::run(&db, scratch.backend(), args).await,
+                    BenchCommand::Simulate(args) => {
+                        simulate::run(&db, scratch.backend(), args).await
+                    }
                 };
                 db.close().await.ok();
                 rows
