@@ -801,6 +801,41 @@ pub struct DeleteAccountRequest {
     pub password: String,
 }
 
+/// One problem `GET /api/v1/admin/ledger/verify` found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerProblem {
+    /// Stable code, e.g. `entry_hash`, `balance_mismatch`.
+    pub kind: String,
+    /// The account concerned.
+    pub account: Option<i64>,
+    /// The entry concerned.
+    pub entry: Option<i64>,
+    /// The transfer concerned.
+    pub transfer: Option<i64>,
+    /// For a person.
+    pub detail: String,
+}
+
+/// `GET /api/v1/admin/ledger/verify`: the same proof as `tanpu ledger verify`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerVerification {
+    /// Nothing is wrong: every chain intact, every balance the fold of its
+    /// entries, every transfer balanced, the sum zero.
+    pub ok: bool,
+    /// Accounts compared with their entries.
+    pub accounts_checked: u64,
+    /// Entries whose hash was recomputed.
+    pub entries_checked: u64,
+    /// Transfers checked.
+    pub transfers_checked: u64,
+    /// Σ of all balances, as text (it is an i128; 0 when conserved).
+    pub total_balance: String,
+    /// How many problems.
+    pub problem_count: u64,
+    /// The first of them.
+    pub problems: Vec<LedgerProblem>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,3 +79,34 @@ pub async fn disable_partner(
     tracing::info!(admin = %admin.id, partner = id, "partner disabled");
     Ok(Json(view))
 }
+
+/// `GET /api/v1/admin/ledger/verify`: runs the ledger proof (chains,
+/// balances, transfers, conservation) and reports it.
+pub async fn verify_ledger(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+) -> Result<Json<tanpu_core::api::LedgerVerification>, AppError> {
+    let report = crate::services::ledger::verify::verify(&state.db)
+        .await
+        .map_err(crate::services::ServiceError::from)?;
+    tracing::info!(admin = %admin.id, ok = report.is_ok(), problems = report.problem_count, "ledger verified");
+    Ok(Json(tanpu_core::api::LedgerVerification {
+        ok: report.is_ok(),
+        accounts_checked: report.accounts_checked,
+        entries_checked: report.entries_checked,
+        transfers_checked: report.transfers_checked,
+        total_balance: report.total_balance.to_string(),
+        problem_count: report.problem_count,
+        problems: report
+            .problems
+            .iter()
+            .map(|p| tanpu_core::api::LedgerProblem {
+                kind: p.kind.as_str().to_owned(),
+                account: p.account.map(|a| a.0),
+                entry: p.entry.map(|e| e.0),
+                transfer: p.transfer.map(|t| t.0),
+                detail: p.detail.clone(),
+            })
+            .collect(),
+    }))
+}

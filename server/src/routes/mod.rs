@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Router {
             post(admin::retire_old_partner_secrets),
         )
         .route("/admin/partners/{id}/disable", post(admin::disable_partner))
+        .route("/admin/ledger/verify", get(admin::verify_ledger))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
     // Partners send batches: a larger limit, on their routes only.

@@ -343,3 +343,28 @@ async fn records_for_a_card_bound_later_are_credited_when_it_is_bound() {
     );
     assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn administrators_can_run_the_ledger_proof_and_citizens_cannot() {
+    let city = city().await;
+    city.send(&bus_ride("V-1", CARD, 7.4, 2)).await;
+    let admin = city.app.login("admin@test.cn", "admin-secret-2026").await;
+    let res = city
+        .app
+        .authed(Method::GET, "/api/v1/admin/ledger/verify", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["total_balance"], "0");
+    assert!(report["entries_checked"].as_u64().unwrap() >= 2);
+    let refused = city
+        .app
+        .authed(Method::GET, "/api/v1/admin/ledger/verify", &city.rider)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
