@@ -353,6 +353,69 @@ async fn a_statement_pages_newest_first_by_keyset() {
     assert!(seen.windows(2).all(|w| w[0].entry > w[1].entry));
 }
 
+#[tokio::test]
+async fn a_statement_filters_by_reason_and_period_and_still_pages() {
+    let test = test_db().await;
+    let db = test.db.clone();
+    let b = books(&db).await;
+    let start = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let mut credits = Vec::new();
+    for amount in 1..=5 {
+        let receipt = transfer::transfer(&db, req(b.issuer, b.stock, amount), None)
+            .await
+            .unwrap();
+        credits.push(receipt.id);
+    }
+    transfer::reverse(&db, credits[1], "entered twice")
+        .await
+        .unwrap();
+    transfer::reverse(&db, credits[3], "entered twice")
+        .await
+        .unwrap();
+
+    let reversals = statement::StatementFilter {
+        reason: Some(TransferReason::Reversal),
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = statement::statement_filtered(&db, b.stock, reversals, before, 1)
+            .await
+            .unwrap();
+        seen.extend(page.lines);
+        match page.next_before {
+            Some(next) => before = Some(next),
+            None => break,
+        }
+    }
+    let amounts: Vec<i64> = seen.iter().map(|l| l.amount.0).collect();
+    assert_eq!(
+        amounts,
+        vec![-4, -2],
+        "only the reversals, newest first, one per page"
+    );
+    assert!(seen.iter().all(|l| l.reason == TransferReason::Reversal));
+
+    let later = statement::StatementFilter {
+        since: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
+        ..Default::default()
+    };
+    let none = statement::statement_filtered(&db, b.stock, later, None, 10)
+        .await
+        .unwrap();
+    assert!(none.lines.is_empty());
+    let window = statement::StatementFilter {
+        since: Some(start),
+        until: Some(chrono::Utc::now() + chrono::Duration::seconds(1)),
+        reason: None,
+    };
+    let all = statement::statement_filtered(&db, b.stock, window, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(all.lines.len(), 7);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_spenders_succeed_exactly_floor_b_over_c_times() {
     const B: i64 = 1_000;

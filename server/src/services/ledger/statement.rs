@@ -53,6 +53,17 @@ pub struct StatementPage {
     pub next_before: Option<EntryId>,
 }
 
+/// Which entries of a statement to show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatementFilter {
+    /// Only entries made at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries made before this instant.
+    pub until: Option<DateTime<Utc>>,
+    /// Only transfers made for this reason.
+    pub reason: Option<TransferReason>,
+}
+
 /// A page of `account`'s statement: up to `limit` (at most [`MAX_PAGE`])
 /// entries older than `before` (or the newest, without it).
 ///
@@ -61,6 +72,21 @@ pub struct StatementPage {
 pub async fn statement<C: ConnectionTrait>(
     conn: &C,
     account: AccountId,
+    before: Option<EntryId>,
+    limit: u64,
+) -> LedgerResult<StatementPage> {
+    statement_filtered(conn, account, StatementFilter::default(), before, limit).await
+}
+
+/// [`statement`] restricted by `filter`: still newest first, still paged by
+/// entry id over the `(account_id, id)` index.
+///
+/// # Errors
+/// As [`statement`].
+pub async fn statement_filtered<C: ConnectionTrait>(
+    conn: &C,
+    account: AccountId,
+    filter: StatementFilter,
     before: Option<EntryId>,
     limit: u64,
 ) -> LedgerResult<StatementPage> {
@@ -78,6 +104,23 @@ pub async fn statement<C: ConnectionTrait>(
         .limit(limit + 1);
     if let Some(before) = before {
         query = query.filter(ledger_entries::Column::Id.lt(before.0));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(ledger_entries::Column::CreatedAt.gte(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(ledger_entries::Column::CreatedAt.lt(until));
+    }
+    if let Some(reason) = filter.reason {
+        query = query.filter(
+            ledger_entries::Column::TransferId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(ledger_transfers::Column::Id)
+                    .from(ledger_transfers::Entity)
+                    .and_where(ledger_transfers::Column::Reason.eq(reason.as_str()))
+                    .to_owned(),
+            ),
+        );
     }
     let mut entries = query.all(conn).await?;
     let more = entries.len() as u64 > limit;
