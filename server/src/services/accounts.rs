@@ -18,6 +18,10 @@ use tanpu_core::UserId;
 use tanpu_core::account::{self, Login, PRIVACY_NOTICE_VERSION, Role};
 use tanpu_core::api::{ChangePasswordRequest, RegisterRequest, UserView};
 
+/// The freeze reason that marks an account deleted by its owner: such an
+/// account is nobody any more and is not counted as a citizen.
+pub const DELETED_REASON: &str = "deleted";
+
 /// argon2id memory cost in KiB: OWASP's minimum, 19 MiB.
 const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
 /// argon2id passes.

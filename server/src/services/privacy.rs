@@ -145,7 +145,7 @@ pub async fn delete_account(
             // No argon2 hash matches "!": the account can never sign in again.
             erased.password_hash = Set("!".to_owned());
             erased.frozen_at = Set(Some(now));
-            erased.frozen_reason = Set(Some("deleted".to_owned()));
+            erased.frozen_reason = Set(Some(accounts::DELETED_REASON.to_owned()));
             erased.update(txn).await?;
             sessions::revoke_all(txn, user)
                 .await

@@ -2,7 +2,7 @@
 
 use super::ServiceResult;
 use crate::entities::{daily_totals, users};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QuerySelect,
@@ -25,6 +25,13 @@ struct Sums {
 pub async fn public_stats(db: &DatabaseConnection) -> ServiceResult<PublicStats> {
     let citizens = users::Entity::find()
         .filter(users::Column::Role.eq(Role::Citizen.as_str()))
+        // Deleted accounts keep their row (the ledger refers to it) but are
+        // nobody's: not counted.
+        .filter(
+            users::Column::FrozenReason
+                .is_null()
+                .or(users::Column::FrozenReason.ne(super::accounts::DELETED_REASON)),
+        )
         .count(db)
         .await?;
     // CAST keeps the SUM an integer on PostgreSQL (where SUM(bigint) is numeric).

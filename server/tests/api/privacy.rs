@@ -43,6 +43,15 @@ async fn deleting_an_account_erases_the_person_and_keeps_the_ledger_whole() {
     let city = city().await;
     city.send(&bus_ride("D-1", CARD, 7.4, 2)).await;
     assert!(city.balance().await > 0);
+    let citizens = |stats: Value| stats["citizens"].as_i64().unwrap();
+    let before = citizens(
+        city.app
+            .get("/api/v1/public/stats")
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
 
     let wrong = city
         .app
@@ -61,6 +70,19 @@ async fn deleting_an_account_erases_the_person_and_keeps_the_ledger_whole() {
         .await
         .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let after = citizens(
+        city.app
+            .get("/api/v1/public/stats")
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        after,
+        before - 1,
+        "a deleted account is no longer a citizen"
+    );
 
     // The person is gone: no sign-in, no session, the login is free again.
     let login = city
