@@ -7,6 +7,15 @@ use crate::units::{GramsCo2e, Points};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod leaderboard;
+mod rewards;
+
+pub use leaderboard::{Leaderboard, LeaderboardChoice, LeaderboardEntry, LeaderboardPeriod};
+pub use rewards::{
+    Redemption, RedemptionList, RedemptionRecord, RewardCategory, RewardInput, RewardList,
+    RewardView, UseVoucherRequest, VoucherList, VoucherStatus, VoucherView,
+};
+
 /// `GET /api/v1/public/stats`: what the whole city has achieved so far.
 /// Responses accept unknown fields so that an older app keeps working when the
 /// server adds one; request bodies are the ones that refuse them.
@@ -791,6 +800,12 @@ pub struct DataExport {
     pub balance: Points,
     /// The ledger statement, newest first.
     pub ledger: Vec<ExportedEntry>,
+    /// Rewards redeemed, newest first.
+    #[serde(default)]
+    pub vouchers: Vec<RedemptionRecord>,
+    /// Whether the nickname appears on the leaderboard.
+    #[serde(default)]
+    pub leaderboard_opt_in: bool,
 }
 
 /// `DELETE /api/v1/me`: the password again, as a deliberate confirmation.

@@ -78,6 +78,16 @@ typed_id!(
     RuleVersionId
 );
 
+typed_id!(
+    /// A reward of the catalogue (a transit pass, a voucher, a donation...).
+    RewardId
+);
+
+typed_id!(
+    /// A voucher: one redemption of a reward by a citizen.
+    VoucherId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,5 +13,5 @@ pub mod ledger;
 pub mod rules;
 pub mod units;
 
-pub use ids::{BindingId, PartnerId, UserId};
+pub use ids::{BindingId, PartnerId, RewardId, UserId, VoucherId};
 pub use units::{GramsCo2e, Points};

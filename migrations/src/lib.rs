@@ -13,6 +13,7 @@ mod m20261129_000004_rate_limits;
 mod m20261129_000005_partners;
 mod m20261129_000006_actions;
 mod m20261129_000007_audit;
+mod m20261129_000008_rewards;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_partners::Migration),
             Box::new(m20261129_000006_actions::Migration),
             Box::new(m20261129_000007_audit::Migration),
+            Box::new(m20261129_000008_rewards::Migration),
         ]
     }
 }

@@ -325,8 +325,11 @@ async fn demo_seed(
         .await
         .map_err(|e| e.to_string())?;
     println!(
-        "demo seed: {} accounts created, {} already there, {} bindings created",
-        report.accounts_created, report.accounts_existing, report.bindings_created
+        "demo seed: {} accounts created, {} already there, {} bindings created, {} rewards created",
+        report.accounts_created,
+        report.accounts_existing,
+        report.bindings_created,
+        report.rewards_created
     );
     println!("demo logins (password for all: {}):", demo::DEMO_PASSWORD);
     for account in demo::DEMO_ACCOUNTS {

@@ -28,6 +28,8 @@ pub struct Model {
     pub frozen_reason: Option<String>,
     /// When the account was created.
     pub created_at: DateTimeUtc,
+    /// Whether the nickname appears on the leaderboard.
+    pub leaderboard_opt_in: bool,
 }
 
 /// No relations yet.

@@ -10,10 +10,12 @@ mod auth_user;
 mod client;
 mod extract;
 mod health;
+mod leaderboard;
 mod me;
 mod partner;
 mod public;
 mod review;
+mod rewards;
 mod rules;
 mod static_files;
 
@@ -116,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/partner/actions", post(partner::submit_one))
         .route("/partner/actions/batch", post(partner::submit_batch))
         .route("/partner/actions/{external_id}", get(partner::decision))
+        .route("/partner/vouchers/use", post(rewards::partner_use))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(partner::PARTNER_BODY_LIMIT_BYTES));
     let api = api.merge(partner_api);
@@ -149,6 +152,23 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
     let api = api.merge(rules_api);
+    // Rewards, vouchers and the leaderboard.
+    let rewards_api = Router::new()
+        .route("/rewards", get(rewards::catalogue))
+        .route("/rewards/{id}/redeem", post(rewards::redeem))
+        .route("/me/vouchers", get(rewards::my_vouchers))
+        .route("/leaderboard", get(leaderboard::board))
+        .route("/me/leaderboard", put(leaderboard::choose))
+        .route(
+            "/admin/rewards",
+            get(rewards::admin_list).post(rewards::create),
+        )
+        .route("/admin/rewards/{id}", put(rewards::update))
+        .route("/admin/rewards/{id}/redemptions", get(rewards::redemptions))
+        .route("/admin/vouchers/use", post(rewards::admin_use))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
+    let api = api.merge(rewards_api);
 
     Router::new()
         .nest("/api/v1", api)

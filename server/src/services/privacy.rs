@@ -8,6 +8,7 @@
 
 use super::citizen::item_of;
 use super::ledger::{self, LedgerError, ObjectRef, TransferRequest};
+use super::rewards::vouchers;
 use super::{ServiceError, ServiceResult, accounts, bindings, sessions};
 use crate::entities::{actions, bindings as binding_rows, users};
 use chrono::{DateTime, Utc};
@@ -78,6 +79,8 @@ pub async fn export(
         bindings: bindings::list(db, user).await?,
         actions,
         balance,
+        vouchers: vouchers::records_for(db, user, now).await?,
+        leaderboard_opt_in: row.leaderboard_opt_in,
         ledger,
     })
 }

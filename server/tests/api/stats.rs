@@ -62,4 +62,6 @@ async fn seeding_the_demo_twice_changes_nothing() {
     assert_eq!(second.accounts_created, 0);
     assert_eq!(second.accounts_existing, 7);
     assert_eq!(second.bindings_created, 0);
+    assert_eq!(first.rewards_created, 4);
+    assert_eq!(second.rewards_created, 0);
 }

@@ -86,6 +86,14 @@ pub enum LedgerError {
     Service(Box<ServiceError>),
 }
 
+/// Another service's refusal inside a ledger transaction passes through
+/// unchanged (and is never retried).
+impl From<ServiceError> for LedgerError {
+    fn from(err: ServiceError) -> Self {
+        Self::Service(Box::new(err))
+    }
+}
+
 /// The result of a ledger operation.
 pub type LedgerResult<T> = Result<T, LedgerError>;
 

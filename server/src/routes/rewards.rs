@@ -1,0 +1,130 @@
+//! Rewards and vouchers: the public catalogue, redemption, a citizen's
+//! vouchers, their administration, and the merchants' "mark used".
+
+use super::AppState;
+use super::auth_user::{AdminUser, AuthUser};
+use super::extract::ApiJson;
+use super::partner::SignedPartner;
+use crate::error::AppError;
+use crate::services::rewards::vouchers::{self, UsedBy};
+use crate::services::rewards::{catalogue, redeem};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use tanpu_core::api::{
+    Redemption, RedemptionList, RedemptionRecord, RewardInput, RewardList, RewardView,
+    UseVoucherRequest, VoucherList,
+};
+use tanpu_core::ids::RewardId;
+
+/// The header that makes a redemption idempotent.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// `GET /api/v1/rewards`: what can be redeemed now, cheapest first.
+pub async fn catalogue(State(state): State<AppState>) -> Result<Json<RewardList>, AppError> {
+    Ok(Json(catalogue::available(&state.db, Utc::now()).await?))
+}
+
+/// `POST /api/v1/rewards/{id}/redeem` with an `Idempotency-Key` header:
+/// 201 with the voucher, or 200 with the first voucher when the key was
+/// used before for this reward.
+pub async fn redeem(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<Redemption>), AppError> {
+    let key = headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+        .unwrap_or_default();
+    let redemption = redeem::redeem(&state.db, user.id, RewardId(id), key, Utc::now()).await?;
+    let status = if redemption.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(redemption)))
+}
+
+/// `GET /api/v1/me/vouchers`.
+pub async fn my_vouchers(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<VoucherList>, AppError> {
+    Ok(Json(
+        vouchers::list_for(&state.db, user.id, Utc::now()).await?,
+    ))
+}
+
+/// `GET /api/v1/admin/rewards`: the whole catalogue, inactive included.
+pub async fn admin_list(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+) -> Result<Json<RewardList>, AppError> {
+    Ok(Json(catalogue::all(&state.db).await?))
+}
+
+/// `POST /api/v1/admin/rewards`.
+pub async fn create(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(input): ApiJson<RewardInput>,
+) -> Result<(StatusCode, Json<RewardView>), AppError> {
+    let view = catalogue::create(&state.db, admin.id, input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `PUT /api/v1/admin/rewards/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RewardInput>,
+) -> Result<Json<RewardView>, AppError> {
+    Ok(Json(
+        catalogue::update(&state.db, admin.id, RewardId(id), input).await?,
+    ))
+}
+
+/// `GET /api/v1/admin/rewards/{id}/redemptions`.
+pub async fn redemptions(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Json<RedemptionList>, AppError> {
+    Ok(Json(
+        vouchers::redemptions_of(&state.db, RewardId(id), Utc::now()).await?,
+    ))
+}
+
+/// `POST /api/v1/admin/vouchers/use`: an administrator marks any voucher
+/// used (e.g. a certificate handed over at the bureau).
+pub async fn admin_use(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(req): ApiJson<UseVoucherRequest>,
+) -> Result<Json<RedemptionRecord>, AppError> {
+    Ok(Json(
+        vouchers::mark_used(&state.db, UsedBy::Admin(admin.id), &req.code, Utc::now()).await?,
+    ))
+}
+
+/// `POST /api/v1/partner/vouchers/use` (signed): a merchant marks one of
+/// its rewards' vouchers used.
+pub async fn partner_use(
+    State(state): State<AppState>,
+    signed: SignedPartner,
+) -> Result<Json<RedemptionRecord>, AppError> {
+    let req: UseVoucherRequest = super::extract::parse(&signed.body)?;
+    Ok(Json(
+        vouchers::mark_used(
+            &state.db,
+            UsedBy::Partner(signed.partner.id),
+            &req.code,
+            Utc::now(),
+        )
+        .await?,
+    ))
+}
