@@ -7,9 +7,13 @@ use crate::units::{GramsCo2e, Points};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod admin;
 mod leaderboard;
 mod rewards;
 
+pub use admin::{
+    AdjustmentRequest, AdjustmentResult, CitizenDetail, CitizenRow, CitizenSearch, FreezeRequest,
+};
 pub use leaderboard::{Leaderboard, LeaderboardChoice, LeaderboardEntry, LeaderboardPeriod};
 pub use rewards::{
     Redemption, RedemptionList, RedemptionRecord, RewardCategory, RewardInput, RewardList,
@@ -779,6 +783,9 @@ pub struct ExportedEntry {
     pub balance_after: Points,
     /// `green_action`, `redemption`, `reversal` or `adjustment`.
     pub reason: String,
+    /// Why, in words (an administrator's adjustment, a reward's name).
+    #[serde(default)]
+    pub memo: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
 }

@@ -5,6 +5,7 @@
 //! all of them share one JSON shape.
 
 mod admin;
+mod admin_citizens;
 mod auth;
 mod auth_user;
 mod client;
@@ -169,6 +170,26 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
     let api = api.merge(rewards_api);
+    // Citizens, for administrators.
+    let citizens_api = Router::new()
+        .route("/admin/citizens", get(admin_citizens::search))
+        .route("/admin/citizens/{id}", get(admin_citizens::detail))
+        .route("/admin/citizens/{id}/freeze", post(admin_citizens::freeze))
+        .route(
+            "/admin/citizens/{id}/unfreeze",
+            post(admin_citizens::unfreeze),
+        )
+        .route(
+            "/admin/citizens/{id}/adjustments",
+            post(admin_citizens::adjust),
+        )
+        .route(
+            "/admin/citizens/{id}/bindings/{binding_id}/remove",
+            post(admin_citizens::remove_binding),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
+    let api = api.merge(citizens_api);
 
     Router::new()
         .nest("/api/v1", api)

@@ -135,7 +135,7 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> ServiceResult
         },
         _ => ServiceError::from(e),
     })?;
-    to_view(row)
+    view_of(row)
 }
 
 /// Finds a person by login.
@@ -150,7 +150,7 @@ pub async fn find_by_login(
         .filter(users::Column::Login.eq(login.as_str()))
         .one(db)
         .await?
-        .map(to_view)
+        .map(view_of)
         .transpose()
 }
 
@@ -162,7 +162,7 @@ pub async fn find_by_id(db: &DatabaseConnection, id: UserId) -> ServiceResult<Op
     users::Entity::find_by_id(id.0)
         .one(db)
         .await?
-        .map(to_view)
+        .map(view_of)
         .transpose()
 }
 
@@ -190,7 +190,7 @@ pub async fn authenticate(
     let matches = verify_password(row.as_ref().map(|r| r.password_hash.clone()), password).await?;
     match row {
         Some(row) if matches => {
-            let user = to_view(row)?;
+            let user = view_of(row)?;
             if user.frozen {
                 Err(ServiceError::AccountFrozen)
             } else {
@@ -266,7 +266,7 @@ pub async fn set_nickname(
         .ok_or(ServiceError::NotFound)?;
     let mut active: users::ActiveModel = row.into();
     active.nickname = Set(nickname);
-    to_view(active.update(db).await?)
+    view_of(active.update(db).await?)
 }
 
 /// Freezes (with a reason) or unfreezes an account. A frozen account cannot
@@ -286,7 +286,7 @@ pub async fn set_frozen(
     let mut active: users::ActiveModel = row.into();
     active.frozen_at = Set(reason.as_ref().map(|_| Utc::now()));
     active.frozen_reason = Set(reason);
-    to_view(active.update(db).await?)
+    view_of(active.update(db).await?)
 }
 
 /// Gives a person a role.
@@ -304,10 +304,14 @@ pub async fn set_role(
         .ok_or(ServiceError::NotFound)?;
     let mut active: users::ActiveModel = row.into();
     active.role = Set(role.as_str().to_owned());
-    to_view(active.update(db).await?)
+    view_of(active.update(db).await?)
 }
 
-fn to_view(row: users::Model) -> ServiceResult<UserView> {
+/// A stored person as the API shows them.
+///
+/// # Errors
+/// A stored role or login outside its type (a bug).
+pub fn view_of(row: users::Model) -> ServiceResult<UserView> {
     let role = Role::from_name(&row.role).ok_or_else(|| {
         ServiceError::Internal(format!("user {} has unknown role {}", row.id, row.role))
     })?;

@@ -2,6 +2,7 @@
 //! domain types; handlers call exactly one service function per request.
 
 pub mod accounts;
+pub mod admin_citizens;
 pub mod audit;
 pub mod bindings;
 pub mod citizen;

@@ -62,6 +62,7 @@ pub async fn export(
                     amount: l.amount,
                     balance_after: l.balance_after,
                     reason: l.reason.as_str().to_owned(),
+                    memo: l.memo,
                     at: l.at,
                 }));
                 match page.next_before {

@@ -3,6 +3,7 @@
 //! `TANPU_TEST_PG_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432`).
 //! One test binary, so the server code is linked once.
 
+mod admin_citizens;
 mod auth;
 mod bindings;
 mod citizen;

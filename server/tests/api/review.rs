@@ -21,7 +21,7 @@ fn claim(km: f64, hours_ago: i64, note: &str) -> Value {
     })
 }
 
-async fn reviewer(app: &TestApp) -> Session {
+pub async fn reviewer(app: &TestApp) -> Session {
     accounts::create_user(
         &app.db,
         accounts::NewUser {
