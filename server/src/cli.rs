@@ -509,9 +509,10 @@ async fn partner(
     };
     match action {
         PartnerAction::Create { name, kinds, json } => {
-            let (_, secret) = partners::create(&db, &master, CreatePartnerRequest { name, kinds })
-                .await
-                .map_err(|e| e.to_string())?;
+            let (_, secret) =
+                partners::create(&db, &master, None, CreatePartnerRequest { name, kinds })
+                    .await
+                    .map_err(|e| e.to_string())?;
             print_secret(&secret, json);
         }
         PartnerAction::Rotate {
@@ -519,11 +520,11 @@ async fn partner(
             json,
             retire_old,
         } => {
-            let secret = partners::rotate(&db, &master, PartnerId(id))
+            let secret = partners::rotate(&db, &master, None, PartnerId(id))
                 .await
                 .map_err(|e| e.to_string())?;
             if retire_old {
-                partners::retire_old_secrets(&db, PartnerId(id))
+                partners::retire_old_secrets(&db, None, PartnerId(id))
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -548,7 +549,7 @@ async fn partner(
             }
         }
         PartnerAction::Disable { id } => {
-            partners::disable(&db, PartnerId(id))
+            partners::disable(&db, None, PartnerId(id))
                 .await
                 .map_err(|e| e.to_string())?;
             println!("partner {id} disabled");

@@ -299,10 +299,10 @@ pub async fn run(
     for (partner, records) in DEMO_PARTNERS.iter().zip(batches) {
         let secret = match existing.iter().find(|p| p.name == partner.name) {
             Some(found) => {
-                let secret = partners::rotate(db, master, found.id)
+                let secret = partners::rotate(db, master, None, found.id)
                     .await
                     .map_err(|e| e.to_string())?;
-                partners::retire_old_secrets(db, found.id)
+                partners::retire_old_secrets(db, None, found.id)
                     .await
                     .map_err(|e| e.to_string())?;
                 secret
@@ -312,7 +312,7 @@ pub async fn run(
                     name: partner.name.to_owned(),
                     kinds: partner.kinds.iter().map(|k| (*k).to_owned()).collect(),
                 };
-                partners::create(db, master, request)
+                partners::create(db, master, None, request)
                     .await
                     .map_err(|e| e.to_string())?
                     .1

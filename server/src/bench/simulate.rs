@@ -62,6 +62,7 @@ pub async fn run(
     let (partner, _) = partners::create(
         db,
         &Secret::new("bench-partner-master-key-0123456789".to_owned()),
+        None,
         CreatePartnerRequest {
             name: "bench bus company".to_owned(),
             kinds: vec!["bus_ride".to_owned()],

@@ -20,7 +20,7 @@ pub async fn set_role(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<GrantRoleRequest>,
 ) -> Result<Json<UserView>, AppError> {
-    let user = accounts::set_role(&state.db, UserId(id), req.role).await?;
+    let user = accounts::set_role(&state.db, Some(admin.id), UserId(id), req.role).await?;
     tracing::info!(admin = %admin.id, user = id, role = req.role.as_str(), "role granted");
     Ok(Json(user))
 }
@@ -41,7 +41,8 @@ pub async fn create_partner(
     AdminUser(admin): AdminUser,
     ApiJson(req): ApiJson<CreatePartnerRequest>,
 ) -> Result<(StatusCode, Json<PartnerSecret>), AppError> {
-    let (partner, secret) = partners::create(&state.db, &state.config.partner_key, req).await?;
+    let (partner, secret) =
+        partners::create(&state.db, &state.config.partner_key, Some(admin.id), req).await?;
     tracing::info!(admin = %admin.id, partner = %partner.id, name = %partner.name, "partner created");
     Ok((StatusCode::CREATED, Json(secret)))
 }
@@ -53,7 +54,13 @@ pub async fn rotate_partner_secret(
     AdminUser(admin): AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Json<PartnerSecret>, AppError> {
-    let secret = partners::rotate(&state.db, &state.config.partner_key, PartnerId(id)).await?;
+    let secret = partners::rotate(
+        &state.db,
+        &state.config.partner_key,
+        Some(admin.id),
+        PartnerId(id),
+    )
+    .await?;
     tracing::info!(admin = %admin.id, partner = id, "partner secret rotated");
     Ok(Json(secret))
 }
@@ -64,7 +71,7 @@ pub async fn retire_old_partner_secrets(
     AdminUser(admin): AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Json<PartnerView>, AppError> {
-    let view = partners::retire_old_secrets(&state.db, PartnerId(id)).await?;
+    let view = partners::retire_old_secrets(&state.db, Some(admin.id), PartnerId(id)).await?;
     tracing::info!(admin = %admin.id, partner = id, "old partner secrets retired");
     Ok(Json(view))
 }
@@ -75,7 +82,7 @@ pub async fn disable_partner(
     AdminUser(admin): AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Json<PartnerView>, AppError> {
-    let view = partners::disable(&state.db, PartnerId(id)).await?;
+    let view = partners::disable(&state.db, Some(admin.id), PartnerId(id)).await?;
     tracing::info!(admin = %admin.id, partner = id, "partner disabled");
     Ok(Json(view))
 }

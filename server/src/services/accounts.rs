@@ -12,6 +12,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
 };
 use std::net::IpAddr;
 use tanpu_core::UserId;
@@ -289,22 +290,37 @@ pub async fn set_frozen(
     view_of(active.update(db).await?)
 }
 
-/// Gives a person a role.
+/// Gives a person a role; audited (`actor` `None` is the operator at the
+/// command line).
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown id.
 pub async fn set_role(
     db: &DatabaseConnection,
+    actor: Option<UserId>,
     user: UserId,
     role: Role,
 ) -> ServiceResult<UserView> {
+    let txn = db.begin().await?;
     let row = users::Entity::find_by_id(user.0)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    let before = serde_json::json!({ "role": row.role });
     let mut active: users::ActiveModel = row.into();
     active.role = Set(role.as_str().to_owned());
-    view_of(active.update(db).await?)
+    let updated = active.update(&txn).await?;
+    super::audit::record(
+        &txn,
+        actor,
+        "user.role",
+        &super::audit::AuditObject::new("user", user),
+        Some(&before),
+        Some(&serde_json::json!({ "role": role.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    view_of(updated)
 }
 
 /// A stored person as the API shows them.

@@ -1,6 +1,7 @@
 //! Partners: creating them, their signing secrets (rotation and
 //! retirement), disabling them, and authenticating their signed requests.
 
+use super::audit::{self, AuditObject};
 use super::webhook::{self, SignedHeaders, SigningKey};
 use super::{ServiceError, ServiceResult};
 use crate::config::Secret;
@@ -9,11 +10,12 @@ use chrono::Utc;
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr, TransactionTrait,
 };
-use tanpu_core::PartnerId;
+use serde_json::json;
 use tanpu_core::api::{CreatePartnerRequest, PartnerSecret, PartnerView};
+use tanpu_core::{PartnerId, UserId};
 
 /// The longest action-kind name.
 const KIND_MAX_LEN: usize = 32;
@@ -27,7 +29,9 @@ pub struct AuthenticatedPartner {
     pub kinds: Vec<String>,
 }
 
-/// Creates a partner with its first secret.
+/// Creates a partner with its first secret. `actor` is the administrator
+/// (`None` for the operator at the command line); every change to partners
+/// is audited in its transaction, never with a secret.
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] for an empty name or a malformed kind;
@@ -35,6 +39,7 @@ pub struct AuthenticatedPartner {
 pub async fn create(
     db: &DatabaseConnection,
     master: &Secret,
+    actor: Option<UserId>,
     req: CreatePartnerRequest,
 ) -> ServiceResult<(PartnerView, PartnerSecret)> {
     let name = req.name.trim().to_owned();
@@ -71,8 +76,17 @@ pub async fn create(
         _ => ServiceError::from(e),
     })?;
     let secret = issue_key(&txn, master, row.id).await?;
-    txn.commit().await?;
     let view = view_of(row, 1)?;
+    audit::record(
+        &txn,
+        actor,
+        "partner.create",
+        &AuditObject::new("partner", view.id),
+        None,
+        Some(&json!({ "name": view.name, "kinds": view.kinds })),
+    )
+    .await?;
+    txn.commit().await?;
     Ok((view, secret))
 }
 
@@ -85,10 +99,24 @@ pub async fn create(
 pub async fn rotate(
     db: &DatabaseConnection,
     master: &Secret,
+    actor: Option<UserId>,
     id: PartnerId,
 ) -> ServiceResult<PartnerSecret> {
-    find(db, id).await?;
-    issue_key(db, master, id.0).await
+    let txn = db.begin().await?;
+    find(&txn, id).await?;
+    let before = active_keys(&txn, id).await?.len();
+    let secret = issue_key(&txn, master, id.0).await?;
+    audit::record(
+        &txn,
+        actor,
+        "partner.rotate",
+        &AuditObject::new("partner", id),
+        Some(&json!({ "active_secrets": before })),
+        Some(&json!({ "active_secrets": before + 1 })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(secret)
 }
 
 /// Retires every secret but the newest.
@@ -97,11 +125,14 @@ pub async fn rotate(
 /// [`ServiceError::NotFound`] for an unknown partner.
 pub async fn retire_old_secrets(
     db: &DatabaseConnection,
+    actor: Option<UserId>,
     id: PartnerId,
 ) -> ServiceResult<PartnerView> {
-    let row = find(db, id).await?;
-    let newest = active_keys(db, id)
-        .await?
+    let txn = db.begin().await?;
+    let row = find(&txn, id).await?;
+    let keys = active_keys(&txn, id).await?;
+    let before = keys.len();
+    let newest = keys
         .into_iter()
         .max_by_key(|k| k.id)
         .ok_or(ServiceError::Internal(format!(
@@ -112,8 +143,18 @@ pub async fn retire_old_secrets(
         .filter(partner_keys::Column::PartnerId.eq(id.0))
         .filter(partner_keys::Column::RetiredAt.is_null())
         .filter(partner_keys::Column::Id.ne(newest.id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    audit::record(
+        &txn,
+        actor,
+        "partner.retire_old_secrets",
+        &AuditObject::new("partner", id),
+        Some(&json!({ "active_secrets": before })),
+        Some(&json!({ "active_secrets": 1 })),
+    )
+    .await?;
+    txn.commit().await?;
     view_of(row, 1)
 }
 
@@ -122,12 +163,28 @@ pub async fn retire_old_secrets(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown partner.
-pub async fn disable(db: &DatabaseConnection, id: PartnerId) -> ServiceResult<PartnerView> {
-    let row = find(db, id).await?;
+pub async fn disable(
+    db: &DatabaseConnection,
+    actor: Option<UserId>,
+    id: PartnerId,
+) -> ServiceResult<PartnerView> {
+    let txn = db.begin().await?;
+    let row = find(&txn, id).await?;
+    let was_disabled = row.disabled_at.is_some();
     let mut active: partners::ActiveModel = row.into();
     active.disabled_at = Set(Some(Utc::now()));
-    let row = active.update(db).await?;
-    let keys = active_keys(db, id).await?.len();
+    let row = active.update(&txn).await?;
+    let keys = active_keys(&txn, id).await?.len();
+    audit::record(
+        &txn,
+        actor,
+        "partner.disable",
+        &AuditObject::new("partner", id),
+        Some(&json!({ "disabled": was_disabled })),
+        Some(&json!({ "disabled": true })),
+    )
+    .await?;
+    txn.commit().await?;
     view_of(row, keys)
 }
 
@@ -247,7 +304,7 @@ async fn issue_key(
     })
 }
 
-async fn find(db: &DatabaseConnection, id: PartnerId) -> ServiceResult<partners::Model> {
+async fn find(db: &impl ConnectionTrait, id: PartnerId) -> ServiceResult<partners::Model> {
     partners::Entity::find_by_id(id.0)
         .one(db)
         .await?
@@ -255,7 +312,7 @@ async fn find(db: &DatabaseConnection, id: PartnerId) -> ServiceResult<partners:
 }
 
 async fn active_keys(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: PartnerId,
 ) -> ServiceResult<Vec<partner_keys::Model>> {
     Ok(partner_keys::Entity::find()

@@ -334,3 +334,59 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn partner_and_role_changes_are_audited_without_secrets() {
+    let city = city().await;
+    let app = &city.app;
+    let admin = admin_session(app).await;
+    let bus = city.bus.id;
+    for path in [
+        format!("/api/v1/admin/partners/{bus}/rotate"),
+        format!("/api/v1/admin/partners/{bus}/retire-old-secrets"),
+        format!("/api/v1/admin/partners/{bus}/disable"),
+    ] {
+        let (status, _) = call(app, &admin, Method::POST, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    let (status, _) = call(
+        app,
+        &admin,
+        Method::PUT,
+        &format!("/api/v1/admin/users/{}/role", city.rider.user_id),
+        Some(json!({"role": "reviewer"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (_, audit) = call(
+        app,
+        &admin,
+        Method::GET,
+        "/api/v1/admin/audit?limit=20",
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "user.role",
+            "partner.disable",
+            "partner.retire_old_secrets",
+            "partner.rotate",
+            "partner.create"
+        ]
+    );
+    assert!(audit["items"][0]["actor_id"] == admin.user_id, "{audit}");
+    assert_eq!(audit["items"][0]["before"]["role"], "citizen");
+    assert!(
+        !audit.to_string().contains("whsec_"),
+        "no secret in the log"
+    );
+}

@@ -507,6 +507,7 @@ pub async fn create_partner(db: &DatabaseConnection, name: &str, kinds: &[&str])
     let (_, secret) = tanpu_server::services::partners::create(
         db,
         &Secret::new(TEST_PARTNER_KEY.to_owned()),
+        None,
         tanpu_core::api::CreatePartnerRequest {
             name: name.to_owned(),
             kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
