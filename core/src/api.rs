@@ -8,11 +8,16 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 mod admin;
+mod dashboard;
 mod leaderboard;
 mod rewards;
 
 pub use admin::{
     AdjustmentRequest, AdjustmentResult, CitizenDetail, CitizenRow, CitizenSearch, FreezeRequest,
+};
+pub use dashboard::{
+    CertifiedKind, CertifiedStatement, Dashboard, DashboardDay, DashboardSlice, DashboardTotals,
+    DashboardWindow, LedgerCheck,
 };
 pub use leaderboard::{Leaderboard, LeaderboardChoice, LeaderboardEntry, LeaderboardPeriod};
 pub use rewards::{

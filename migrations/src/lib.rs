@@ -14,6 +14,7 @@ mod m20261129_000005_partners;
 mod m20261129_000006_actions;
 mod m20261129_000007_audit;
 mod m20261129_000008_rewards;
+mod m20261129_000009_dashboard;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_actions::Migration),
             Box::new(m20261129_000007_audit::Migration),
             Box::new(m20261129_000008_rewards::Migration),
+            Box::new(m20261129_000009_dashboard::Migration),
         ]
     }
 }

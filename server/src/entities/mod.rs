@@ -2,7 +2,10 @@
 //! migrations. They carry no behaviour (that lives in `services`) and never
 //! cross the wire (the API speaks `tanpu_core::api` types).
 
+pub mod action_rollups;
 pub mod actions;
+pub mod active_citizens;
+pub mod active_counts;
 pub mod audit_log;
 pub mod bindings;
 pub mod daily_totals;
@@ -13,6 +16,7 @@ pub mod ledger_transfers;
 pub mod partner_keys;
 pub mod partner_webhook_ids;
 pub mod partners;
+pub mod redemption_daily;
 pub mod refresh_tokens;
 pub mod rewards;
 pub mod rule_versions;

@@ -97,6 +97,7 @@ pub async fn verify_ledger(
         .await
         .map_err(crate::services::ServiceError::from)?;
     tracing::info!(admin = %admin.id, ok = report.is_ok(), problems = report.problem_count, "ledger verified");
+    crate::services::dashboard::record_ledger_check(&state.db, &report, chrono::Utc::now()).await?;
     Ok(Json(tanpu_core::api::LedgerVerification {
         ok: report.is_ok(),
         accounts_checked: report.accounts_checked,

@@ -9,6 +9,7 @@ mod admin_citizens;
 mod auth;
 mod auth_user;
 mod client;
+mod dashboard;
 mod extract;
 mod health;
 mod leaderboard;
@@ -190,6 +191,13 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
     let api = api.merge(citizens_api);
+    // The city dashboard and reports.
+    let dashboard_api = Router::new()
+        .route("/admin/dashboard", get(dashboard::dashboard))
+        .route("/admin/reports/actions.csv", get(dashboard::actions_csv))
+        .route("/admin/reports/certified", get(dashboard::certified))
+        .method_not_allowed_fallback(method_not_allowed);
+    let api = api.merge(dashboard_api);
 
     Router::new()
         .nest("/api/v1", api)

@@ -14,8 +14,9 @@
 use super::bindings::subject_hash;
 use super::ledger::{self, LedgerError, LedgerResult, ObjectRef, TransferRequest};
 use super::partners::AuthenticatedPartner;
+use super::rollups::Pending;
 use super::rules as rule_store;
-use super::{ServiceError, ServiceResult, rollups};
+use super::{ServiceError, ServiceResult};
 use crate::config::Secret;
 use crate::entities::{actions, user_daily_totals, users};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -75,9 +76,13 @@ pub async fn ingest_batch(
             Box::pin(async move {
                 let rules = rule_store::published_by_kind(txn).await.map_err(svc)?;
                 let mut results = Vec::with_capacity(records.len());
+                let mut pending = Pending::default();
                 for raw in records.iter() {
-                    results.push(ingest_one(txn, &key, &partner, &rules, raw, now).await?);
+                    results.push(
+                        ingest_one(txn, &key, &partner, &rules, raw, now, &mut pending).await?,
+                    );
                 }
+                pending.flush(txn).await?;
                 Ok(results)
             })
         })
@@ -149,6 +154,7 @@ pub async fn credit_newly_bound(
             }
             let rules = rule_store::published_by_kind(txn).await.map_err(svc)?;
             let mut credited = 0;
+            let mut pending = Pending::default();
             for row in waiting {
                 let (Some(action), Some(partner)) = (stored_action(&row), row.partner_id) else {
                     continue;
@@ -171,6 +177,8 @@ pub async fn credit_newly_bound(
                     .and_then(|d| d.breakdown().rule_version_id)
                     .map(|id| id.0));
                 let updated = active.update(txn).await?;
+                pending.undecided(&row);
+                pending.decided(&updated);
                 if outcome.status == RecordStatus::Accepted {
                     let source = issuance_source(Some(PartnerId(partner)));
                     credit(
@@ -181,11 +189,13 @@ pub async fn credit_newly_bound(
                         action.started_at,
                         points,
                         co2e,
+                        &mut pending,
                     )
                     .await?;
                     credited += 1;
                 }
             }
+            pending.flush(txn).await?;
             Ok(credited)
         })
     })
@@ -239,6 +249,7 @@ async fn ingest_one(
     rules: &HashMap<String, Vec<RuleVersion>>,
     raw: &Value,
     now: DateTime<Utc>,
+    pending: &mut Pending,
 ) -> LedgerResult<RecordResult> {
     let external_id = raw
         .get("external_id")
@@ -323,6 +334,7 @@ async fn ingest_one(
     }
     .insert(txn)
     .await?;
+    pending.decided(&row);
 
     if let (RecordStatus::Accepted, Some(user)) = (outcome.status, user) {
         credit(
@@ -333,6 +345,7 @@ async fn ingest_one(
             parsed.action.started_at,
             points,
             co2e,
+            pending,
         )
         .await?;
     }
@@ -472,16 +485,20 @@ pub(super) async fn credit_held(
     user: UserId,
     points: Points,
     co2e: GramsCo2e,
+    pending: &mut Pending,
 ) -> LedgerResult<()> {
     let Some(started_at) = row.started_at else {
         return Ok(());
     };
     let source = issuance_source(row.partner_id.map(PartnerId));
-    credit(txn, &source, row, user, started_at, points, co2e).await
+    credit(txn, &source, row, user, started_at, points, co2e, pending).await
 }
 
 /// Credits an accepted action: one ledger transfer from the partner's
-/// issuance shard to the citizen, then the roll-ups.
+/// issuance shard to the citizen, the citizen's daily totals (at once: the
+/// caps of the next record read them), and the roll-ups (gathered in
+/// `pending`).
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn credit(
     txn: &DatabaseTransaction,
     source: &str,
@@ -490,6 +507,7 @@ pub(super) async fn credit(
     started_at: DateTime<Utc>,
     points: Points,
     co2e: GramsCo2e,
+    pending: &mut Pending,
 ) -> LedgerResult<()> {
     let day = city_date(started_at);
     if points.0 > 0 {
@@ -516,8 +534,7 @@ pub(super) async fn credit(
         active.transfer_id = Set(transfer);
         active.update(txn).await?;
     }
-    // A deadlock here must reach the retry loop as a database error.
-    rollups::add_credited_action(txn, day, &row.kind, co2e, points).await?;
+    pending.credited(user.0, day, &row.kind, co2e, points);
     add_user_daily(txn, user, day, &row.kind, co2e, points).await
 }
 

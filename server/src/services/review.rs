@@ -12,6 +12,7 @@ use super::audit::{self, AuditObject};
 use super::citizen::item_of;
 use super::ingest::{credit_held, decide_for_citizen, status_name, svc};
 use super::ledger::{self, LedgerError};
+use super::rollups::Pending;
 use super::rules as rule_store;
 use super::{ServiceError, ServiceResult};
 use crate::entities::{actions, users};
@@ -98,6 +99,9 @@ pub async fn submit_claim(
             }
             .insert(txn)
             .await?;
+            let mut pending = Pending::default();
+            pending.decided(&row);
+            pending.flush(txn).await?;
             Ok(row)
         })
     })
@@ -222,9 +226,13 @@ async fn decide(
             active.reviewed_at = Set(Some(now));
             active.review_note = Set(Some(note.clone()).filter(|n| !n.is_empty()));
             let updated = active.update(txn).await?;
+            let mut pending = Pending::default();
+            pending.undecided(&row);
+            pending.decided(&updated);
             if let (true, Some(user)) = (approve, updated.user_id) {
-                credit_held(txn, &updated, UserId(user), points, co2e).await?;
+                credit_held(txn, &updated, UserId(user), points, co2e, &mut pending).await?;
             }
+            pending.flush(txn).await?;
             let after = json!({"status": updated.status, "points": points.0, "note": note});
             let action = if approve {
                 "review.approve"

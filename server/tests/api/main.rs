@@ -8,6 +8,7 @@ mod auth;
 mod bindings;
 mod citizen;
 mod cli;
+mod dashboard;
 mod errors;
 mod health;
 mod helpers;

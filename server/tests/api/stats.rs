@@ -35,9 +35,9 @@ async fn totals_count_citizens_and_sum_every_credited_day() {
         (day2, "bus_ride", 500, 5),
         (day2, "refuel_offpeak", 0, 40),
     ] {
-        rollups::add_credited_action(&app.db, day, kind, GramsCo2e(g), Points(p))
-            .await
-            .unwrap();
+        let mut pending = rollups::Pending::default();
+        pending.credited(1, day, kind, GramsCo2e(g), Points(p));
+        pending.flush(&app.db).await.unwrap();
     }
 
     let stats: Value = app.get("/api/v1/public/stats").await.json().await.unwrap();

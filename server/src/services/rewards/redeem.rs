@@ -20,6 +20,7 @@ use super::vouchers::{self, new_code};
 use super::{conflict, invalid};
 use crate::entities::{ledger_accounts, rewards, users, vouchers as voucher_rows};
 use crate::services::ledger::{self, AccountSpec, LedgerError, ObjectRef, TransferRequest};
+use crate::services::rollups::Pending;
 use crate::services::{ServiceError, ServiceResult};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use tanpu_core::api::Redemption;
 use tanpu_core::ids::RewardId;
 use tanpu_core::ledger::TransferReason;
+use tanpu_core::rules::calendar::city_date;
 use tanpu_core::{Points, UserId};
 
 /// The longest idempotency key, in characters.
@@ -207,6 +209,9 @@ async fn redeem_in(
         .transfers
         .first()
         .ok_or_else(|| ServiceError::Internal("a redemption transfer came back empty".into()))?;
+    let mut rollups = Pending::default();
+    rollups.redeemed(city_date(now), Points(reward.price));
+    rollups.flush(txn).await?;
     let mut stored: voucher_rows::ActiveModel = voucher.into();
     stored.transfer_id = Set(Some(paid.id.0));
     let voucher = stored.update(txn).await?;

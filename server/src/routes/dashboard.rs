@@ -1,0 +1,91 @@
+//! The city dashboard and reports: `/api/v1/admin/dashboard` and
+//! `/api/v1/admin/reports/…`.
+
+use super::AppState;
+use super::auth_user::AdminUser;
+use super::extract::ApiQuery;
+use crate::error::AppError;
+use crate::services::{dashboard, reports};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use tanpu_core::api::Dashboard;
+use tanpu_core::rules::calendar::city_date;
+
+/// `GET /api/v1/admin/dashboard`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+) -> Result<Json<Dashboard>, AppError> {
+    let today = city_date(Utc::now());
+    Ok(Json(dashboard::dashboard(&state.db, today).await?))
+}
+
+/// A report's period and format.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// First day (city time), inclusive.
+    from: NaiveDate,
+    /// Last day, inclusive.
+    to: NaiveDate,
+    /// `json` (default) or `csv`; the actions report is always CSV.
+    #[serde(default)]
+    format: Option<ReportFormat>,
+}
+
+/// How a report is answered.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// JSON.
+    Json,
+    /// CSV, as a download.
+    Csv,
+}
+
+fn csv_download(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/admin/reports/actions.csv?from=…&to=…`.
+pub async fn actions_csv(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiQuery(query): ApiQuery<ReportQuery>,
+) -> Result<Response, AppError> {
+    let body = reports::actions_csv(&state.db, query.from, query.to).await?;
+    Ok(csv_download(
+        &format!("tanpu-actions-{}-{}.csv", query.from, query.to),
+        body,
+    ))
+}
+
+/// `GET /api/v1/admin/reports/certified?from=…&to=…[&format=csv]`.
+pub async fn certified(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiQuery(query): ApiQuery<ReportQuery>,
+) -> Result<Response, AppError> {
+    let statement = reports::certified(&state.db, query.from, query.to, Utc::now()).await?;
+    Ok(match query.format.unwrap_or(ReportFormat::Json) {
+        ReportFormat::Json => Json(statement).into_response(),
+        ReportFormat::Csv => csv_download(
+            &format!("tanpu-certified-{}-{}.csv", query.from, query.to),
+            reports::certified_csv(&statement)?,
+        ),
+    })
+}
