@@ -16,6 +16,9 @@ use tanpu_server::entities::{
 };
 use tanpu_server::services::rollups::Period;
 
+/// Day, kind, partner, district, status.
+type RollupKey = (NaiveDate, String, i64, String, String);
+
 const DISTRICTS: [&str; 3] = ["东昌府区", "茌平区", ""];
 
 /// Sends `n` random records in batches: good rides, rides of an unbound
@@ -139,8 +142,7 @@ async fn roll_ups_equal_a_direct_recount_after_random_ingestion() {
     assert!(stored.len() > 100, "{}", stored.len());
 
     // action_rollups: every decided action, by day, kind, partner, district, status.
-    let mut expected: BTreeMap<(NaiveDate, String, i64, String, String), (i64, i64, i64)> =
-        BTreeMap::new();
+    let mut expected: BTreeMap<RollupKey, (i64, i64, i64)> = BTreeMap::new();
     let mut credited: BTreeMap<(NaiveDate, String), (i64, i64, i64)> = BTreeMap::new();
     let mut active: BTreeMap<(&str, NaiveDate), BTreeSet<i64>> = BTreeMap::new();
     for row in &stored {
