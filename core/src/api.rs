@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 mod admin;
 mod dashboard;
+mod imports;
 mod leaderboard;
 mod rewards;
 
@@ -19,6 +20,7 @@ pub use dashboard::{
     CertifiedKind, CertifiedStatement, Dashboard, DashboardDay, DashboardSlice, DashboardTotals,
     DashboardWindow, LedgerCheck,
 };
+pub use imports::{ImportList, ImportView};
 pub use leaderboard::{Leaderboard, LeaderboardChoice, LeaderboardEntry, LeaderboardPeriod};
 pub use rewards::{
     Redemption, RedemptionList, RedemptionRecord, RewardCategory, RewardInput, RewardList,

@@ -15,6 +15,7 @@ mod m20261129_000006_actions;
 mod m20261129_000007_audit;
 mod m20261129_000008_rewards;
 mod m20261129_000009_dashboard;
+mod m20261129_000010_imports;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_audit::Migration),
             Box::new(m20261129_000008_rewards::Migration),
             Box::new(m20261129_000009_dashboard::Migration),
+            Box::new(m20261129_000010_imports::Migration),
         ]
     }
 }

@@ -237,6 +237,15 @@ async fn serve(database: &DatabaseArgs, args: ServeArgs) -> Result<(), String> {
     let db = db::connect_and_migrate(database)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&database.url)))?;
+    let interrupted = services::imports::mark_interrupted(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "imports interrupted by the last stop; run them again"
+        );
+    }
     let seeded = services::rules::ensure_seeded(&db)
         .await
         .map_err(|e| e.to_string())?;

@@ -9,6 +9,8 @@ pub mod active_counts;
 pub mod audit_log;
 pub mod bindings;
 pub mod daily_totals;
+pub mod import_errors;
+pub mod imports;
 pub mod ledger_accounts;
 pub mod ledger_batches;
 pub mod ledger_entries;

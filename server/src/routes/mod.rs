@@ -12,6 +12,7 @@ mod client;
 mod dashboard;
 mod extract;
 mod health;
+mod imports;
 mod leaderboard;
 mod me;
 mod partner;
@@ -198,6 +199,15 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/reports/certified", get(dashboard::certified))
         .method_not_allowed_fallback(method_not_allowed);
     let api = api.merge(dashboard_api);
+    // File imports: the upload streams to disk, up to its own limit.
+    let imports_api = Router::new()
+        .route("/admin/partners/{id}/imports", post(imports::upload))
+        .route("/admin/imports", get(imports::list))
+        .route("/admin/imports/{id}", get(imports::view))
+        .route("/admin/imports/{id}/errors.csv", get(imports::errors))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::disable());
+    let api = api.merge(imports_api);
 
     Router::new()
         .nest("/api/v1", api)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bindings;
 pub mod citizen;
 pub mod dashboard;
+pub mod imports;
 pub mod ingest;
 pub mod leaderboard;
 pub mod ledger;

@@ -188,6 +188,29 @@ pub async fn disable(
     view_of(row, keys)
 }
 
+/// An enabled partner as ingestion needs it, for records an administrator
+/// imports on its behalf.
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; a conflict `partner_disabled`.
+pub async fn as_authenticated(
+    db: &DatabaseConnection,
+    id: PartnerId,
+) -> ServiceResult<AuthenticatedPartner> {
+    let row = find(db, id).await?;
+    if row.disabled_at.is_some() {
+        return Err(ServiceError::Conflict {
+            field: "partner_id",
+            reason: "partner_disabled",
+            message: "this partner is disabled".to_owned(),
+        });
+    }
+    Ok(AuthenticatedPartner {
+        id,
+        kinds: kinds_of(&row)?,
+    })
+}
+
 /// Every partner, oldest first.
 ///
 /// # Errors

@@ -12,6 +12,7 @@ mod dashboard;
 mod errors;
 mod health;
 mod helpers;
+mod imports;
 mod ingest;
 mod leaderboard;
 mod ledger;

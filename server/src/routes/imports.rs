@@ -1,0 +1,92 @@
+//! File imports of partner records: `/api/v1/admin/…/imports`.
+
+use super::AppState;
+use super::auth_user::AdminUser;
+use super::extract::ApiQuery;
+use crate::error::AppError;
+use crate::services::imports::{self, UploadError};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tanpu_core::PartnerId;
+use tanpu_core::api::{ImportList, ImportView};
+
+/// `POST …/imports`'s query: the file's format and name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// `csv` or `jsonl`.
+    format: String,
+    /// The file's name, for the list.
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /api/v1/admin/partners/{id}/imports?format=csv&name=…` with the
+/// file as the body: 202 and the import, which runs in the background.
+pub async fn upload(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(partner): Path<i64>,
+    ApiQuery(query): ApiQuery<UploadQuery>,
+    body: Body,
+) -> Result<(StatusCode, Json<ImportView>), AppError> {
+    let view = imports::start(
+        &state.db,
+        &state.config.binding_key,
+        admin.id,
+        PartnerId(partner),
+        &query.format,
+        &query.name,
+        body,
+    )
+    .await
+    .map_err(|e| match e {
+        UploadError::TooLarge => AppError::PayloadTooLarge {
+            limit_bytes: imports::MAX_FILE_BYTES,
+        },
+        UploadError::Service(e) => AppError::from(e),
+    })?;
+    tracing::info!(admin = %admin.id, partner, import = view.id, bytes = view.total_bytes, "import started");
+    Ok((StatusCode::ACCEPTED, Json(view)))
+}
+
+/// `GET /api/v1/admin/imports`.
+pub async fn list(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+) -> Result<Json<ImportList>, AppError> {
+    Ok(Json(imports::list(&state.db).await?))
+}
+
+/// `GET /api/v1/admin/imports/{id}`: progress and counts.
+pub async fn view(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ImportView>, AppError> {
+    Ok(Json(imports::view(&state.db, id).await?))
+}
+
+/// `GET /api/v1/admin/imports/{id}/errors.csv`.
+pub async fn errors(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let body = imports::errors_csv(&state.db, id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"tanpu-import-{id}-errors.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
