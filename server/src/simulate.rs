@@ -42,6 +42,10 @@ pub const DEMO_PARTNERS: [DemoPartner; 3] = [
 ];
 
 /// Who rides and drives in the demo: (subject type, subject value, habit).
+/// Liaocheng's districts and county-level cities, for the dashboard's
+/// "by district" view.
+const DISTRICTS: [&str; 4] = ["东昌府区", "茌平区", "临清市", "阳谷县"];
+
 const RIDERS: &[(&str, &str, Habit)] = &[
     ("transit_card", "3100 0000 0000 0001", Habit::Bus),
     ("transit_card", "3100 0000 0000 0002", Habit::Bus),
@@ -89,6 +93,8 @@ pub fn records(plan: Plan, now: DateTime<Utc>) -> [Vec<Value>; 3] {
         let day = today - Duration::days(i64::from(back));
         for (rider, &(subject_type, subject, habit)) in RIDERS.iter().enumerate() {
             let id = |n: u32| format!("DEMO-{}-{rider}-{n}", day.format("%Y%m%d"));
+            // Each demo citizen lives in one of the city's districts.
+            let district = DISTRICTS[rider % DISTRICTS.len()];
             let at = |h: u32, m: u32| {
                 city.from_local_datetime(
                     &day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()),
@@ -114,7 +120,7 @@ pub fn records(plan: Plan, now: DateTime<Utc>) -> [Vec<Value>; 3] {
                                 "ended_at": (start + Duration::minutes(minutes)).to_rfc3339(),
                                 "quantity": km,
                                 "unit": "km",
-                                "attributes": {"route": route, "from_stop": from, "to_stop": to},
+                                "attributes": {"route": route, "from_stop": from, "to_stop": to, "district": district},
                             }));
                         }
                     }
@@ -135,7 +141,7 @@ pub fn records(plan: Plan, now: DateTime<Utc>) -> [Vec<Value>; 3] {
                             "started_at": at(hour, rng.random_range(0..59)).to_rfc3339(),
                             "quantity": litres,
                             "unit": "L",
-                            "attributes": {"station": "中石化东昌路加油站"},
+                            "attributes": {"station": "中石化东昌路加油站", "district": district},
                         }));
                     }
                 }
@@ -151,7 +157,7 @@ pub fn records(plan: Plan, now: DateTime<Utc>) -> [Vec<Value>; 3] {
                             "ended_at": (start + Duration::minutes(rng.random_range(40..120))).to_rfc3339(),
                             "quantity": kwh,
                             "unit": "kWh",
-                            "attributes": {"charger": "国网聊城东昌湖站 3 号桩"},
+                            "attributes": {"charger": "国网聊城东昌湖站 3 号桩", "district": district},
                         }));
                     }
                 }

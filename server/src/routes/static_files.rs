@@ -8,7 +8,9 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::path::Path;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -27,6 +29,7 @@ const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 pub struct StaticFiles {
     dir: ServeDir,
     index: ServeFile,
+    index_path: PathBuf,
 }
 
 impl StaticFiles {
@@ -36,6 +39,7 @@ impl StaticFiles {
         Self {
             dir: ServeDir::new(dist).precompressed_br().precompressed_gzip(),
             index: ServeFile::new(dist.join("index.html")),
+            index_path: dist.join("index.html"),
         }
     }
 }
@@ -76,7 +80,62 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         REVALIDATE
     };
     res.headers_mut().insert(header::CACHE_CONTROL, cache);
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        // Read on every load: index.html is small, and a rebuilt app must
+        // not be refused by the hashes of the previous build.
+        let page = tokio::fs::read_to_string(&state.static_files.index_path)
+            .await
+            .unwrap_or_default();
+        if let Ok(policy) = HeaderValue::from_str(&app_policy(&page)) {
+            res.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     res
+}
+
+/// The Content-Security-Policy of the app's page: only its own files, the
+/// wasm module (`'wasm-unsafe-eval'` is what lets a page compile
+/// WebAssembly), and the inline loader script Trunk writes into
+/// `index.html`, allowed by its hash rather than by `'unsafe-inline'`.
+/// Inline `style` attributes are allowed (`style-src-attr`), `<style>`
+/// elements and inline scripts are not; nothing may frame the page.
+#[must_use]
+pub fn app_policy(index_html: &str) -> String {
+    let hashes: String = inline_scripts(index_html)
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The contents of the `<script>` elements of a page that have no `src`.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices("<script").filter_map(move |(start, _)| {
+        let rest = &html[start..];
+        let open_end = rest.find('>')?;
+        let tag = &rest[..open_end];
+        if tag.contains("src=") {
+            return None;
+        }
+        let body = &rest[open_end + 1..];
+        body.find("</script>").map(|end| &body[..end])
+    })
 }
 
 /// Whether a file name carries Trunk's content hash, e.g.
@@ -93,7 +152,27 @@ fn is_hashed_asset(file_name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{app_policy, is_hashed_asset};
+
+    #[test]
+    fn the_policy_allows_exactly_the_inline_loader_by_its_hash() {
+        let page = "<head><script type=\"module\">init();</script>\
+                    <script src=\"/x.js\"></script></head>";
+        let policy = app_policy(page);
+        // sha256("init();"), base64.
+        assert!(
+            policy.contains("'sha256-GEnM5q1nYY/iACnyMTdov+tNp9OFcBnnDgNXUXaVNXc='"),
+            "{policy}"
+        );
+        assert_eq!(policy.matches("'sha256-").count(), 1);
+        let scripts = policy
+            .split(';')
+            .find(|d| d.trim_start().starts_with("script-src"))
+            .unwrap();
+        assert!(!scripts.contains("'unsafe-inline'"), "{scripts}");
+        assert!(!scripts.contains("'unsafe-eval'"), "{scripts}");
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
 
     #[test]
     fn trunk_hashes_are_recognised() {

@@ -54,3 +54,65 @@ async fn text_assets_are_compressed_when_the_client_accepts_it() {
         .unwrap();
     assert_eq!(res.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn every_answer_is_hardened_and_the_page_allows_only_its_own_loader() {
+    let app = spawn_app().await;
+    let page = "<!doctype html><html><head><script type=\"module\">init();</script></head></html>";
+    write_dist_file(app.dist.path(), "index.html", page);
+
+    let res = app.get("/rewards").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{policy}"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(
+        !policy.contains("script-src 'self' 'unsafe-inline'"),
+        "{policy}"
+    );
+
+    for path in [
+        "/rewards",
+        "/api/v1/public/stats",
+        "/api/v1/nope",
+        "/healthz",
+    ] {
+        let res = app
+            .client
+            .get(app.url(path))
+            .header("origin", "https://evil.example")
+            .send()
+            .await
+            .unwrap();
+        let headers = res.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert!(headers.contains_key("content-security-policy"), "{path}");
+        assert!(
+            !headers.contains_key("access-control-allow-origin"),
+            "CORS stays closed: {path}"
+        );
+    }
+    let json = app.get("/api/v1/public/stats").await;
+    assert_eq!(
+        json.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    // A cross-origin preflight gets no permission either.
+    let res = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/auth/login"))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
+}
