@@ -138,6 +138,11 @@ impl IntoResponse for AppError {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy or briefly unreachable: a second is a fair first wait.
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -10,6 +10,7 @@
 //!
 //! - [`ledger`]: transfers per second, single and in batches of 1,000.
 
+pub mod ingest;
 pub mod ledger;
 pub mod simulate;
 
@@ -41,6 +42,8 @@ pub enum BenchCommand {
     Ledger(ledger::LedgerArgs),
     /// A draft rule simulated over a million stored actions.
     Simulate(simulate::SimulateArgs),
+    /// Partner records verified and credited per second over HTTP.
+    Ingest(ingest::IngestArgs),
 }
 
 /// Runs a benchmark on SQLite and, with [`BenchOptions::pg_url`], on
@@ -76,6 +79,7 @@ pub async fn run(options: &BenchOptions, which: &BenchCommand) -> Result<(), Str
                 let db = scratch.open().await?;
                 let rows = match which {
                     BenchCommand::Ledger(args) => ledger::run(&db, scratch.backend(), args).await,
+                    BenchCommand::Ingest(args) => ingest::run(&db, scratch.backend(), args).await,
                     BenchCommand::Simulate(args) => {
                         simulate::run(&db, scratch.backend(), args).await
                     }

@@ -91,11 +91,16 @@ impl From<DbErr> for ServiceError {
 /// The result of a service call.
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
-/// Whether a database error means "the database is not reachable now" (503,
-/// worth retrying) rather than a bug: no connection could be had, or the one
-/// in use broke mid-statement.
+/// Whether a database error means "the database cannot serve this now" (503,
+/// worth retrying) rather than a bug: no connection could be had, the one in
+/// use broke mid-statement, or the database stayed busy with other writers
+/// beyond the wait (SQLite's busy timeout; PostgreSQL's lock or
+/// serialization failures that outlived their retries).
 #[must_use]
 pub fn is_transient(err: &DbErr) -> bool {
+    if ledger::write::is_retryable(err) {
+        return true;
+    }
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {

@@ -266,7 +266,9 @@ pub async fn authenticate(
         tracing::info!(partner = %id, %reason, "partner request refused");
         return Err(REFUSED);
     }
-    // Remember the id for as long as its timestamp could be accepted.
+    // Remember the id for as long as its timestamp could be accepted: a
+    // write like the ingestion that follows, so it waits in the same queue.
+    let turn = super::ledger::write::writer_turn(db).await;
     let seen = partner_webhook_ids::Entity::insert(partner_webhook_ids::ActiveModel {
         partner_id: Set(id.0),
         webhook_id: Set(headers.id.to_owned()),
@@ -282,6 +284,7 @@ pub async fn authenticate(
     )
     .exec_without_returning(db)
     .await?;
+    drop(turn);
     if seen == 0 {
         tracing::info!(partner = %id, webhook_id = headers.id, "replayed partner request refused");
         return Err(REFUSED);

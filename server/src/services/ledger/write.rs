@@ -7,6 +7,13 @@
 //! taking the write lock up front; the pool's busy timeout makes the next
 //! writer wait for it instead of failing.
 //!
+//! SQLite also has one writer at a time, and its busy handler makes the
+//! others poll with growing sleeps (up to 100 ms), so under load a writer
+//! may wait far longer than the lock is held and the tail latency explodes.
+//! Writers of one process therefore queue in order on an in-process lock per
+//! database file ([`writer_turn`]) before they begin; the busy timeout stays
+//! for writers of other processes.
+//!
 //! PostgreSQL: transactions run at READ COMMITTED. The accounts a batch
 //! touches are locked up front in id order (`SELECT … FOR UPDATE`), so two
 //! batches can never wait on each other in a cycle, and every balance change
@@ -23,9 +30,13 @@ use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
+use std::collections::HashMap;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
+use tokio::sync::OwnedMutexGuard;
 
 /// How many times a transaction is tried in all.
 pub const MAX_ATTEMPTS: u32 = 6;
@@ -33,6 +44,34 @@ pub const MAX_ATTEMPTS: u32 = 6;
 const FIRST_BACKOFF: Duration = Duration::from_millis(2);
 /// The longest pause between attempts.
 const MAX_BACKOFF: Duration = Duration::from_millis(100);
+
+/// One queue of writers per SQLite database file.
+static SQLITE_WRITERS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Waits for this process's turn to write to `db`: on SQLite, the writers
+/// of one database file go one at a time, first come first served; on
+/// PostgreSQL there is nothing to wait for (`None`). Hold the guard until
+/// the write transaction has committed or rolled back.
+pub async fn writer_turn(db: &DatabaseConnection) -> Option<OwnedMutexGuard<()>> {
+    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return None;
+    }
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_path_buf();
+    let queue = {
+        // A poisoned map only means another thread panicked mid-insert; the
+        // map itself is still whole.
+        let mut writers = SQLITE_WRITERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(writers.entry(file).or_default())
+    };
+    Some(queue.lock_owned().await)
+}
 
 /// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, a
 /// plain `BEGIN` (READ COMMITTED) on PostgreSQL.
@@ -66,6 +105,7 @@ where
 {
     let mut attempt = 1;
     loop {
+        let turn = writer_turn(db).await;
         let result = match begin_write(db).await {
             Ok(txn) => match work(&txn).await {
                 Ok(value) => txn
@@ -82,6 +122,7 @@ where
             },
             Err(err) => Err(LedgerError::from(err)),
         };
+        drop(turn);
         match result {
             Err(LedgerError::Database(err)) if is_retryable(&err) && attempt < MAX_ATTEMPTS => {
                 tracing::debug!(attempt, %err, "ledger transaction contended; retrying");
