@@ -6,6 +6,7 @@ use super::auth_user::{AdminUser, AuthUser};
 use super::extract::ApiJson;
 use super::partner::SignedPartner;
 use crate::error::AppError;
+use crate::services::rate_limit;
 use crate::services::rewards::vouchers::{self, UsedBy};
 use crate::services::rewards::{catalogue, redeem};
 use axum::Json;
@@ -39,7 +40,15 @@ pub async fn redeem(
         .get(IDEMPOTENCY_KEY)
         .map(|v| v.to_str().unwrap_or("\u{0}"))
         .unwrap_or_default();
-    let redemption = redeem::redeem(&state.db, user.id, RewardId(id), key, Utc::now()).await?;
+    let now = Utc::now();
+    rate_limit::hit(
+        &state.db,
+        state.config.limits.redeem_per_user,
+        &user.id.to_string(),
+        now.timestamp(),
+    )
+    .await?;
+    let redemption = redeem::redeem(&state.db, user.id, RewardId(id), key, now).await?;
     let status = if redemption.replayed {
         StatusCode::OK
     } else {

@@ -30,6 +30,8 @@ pub struct Limits {
     pub register_per_ip: Limit,
     /// Public rule previews per client address.
     pub preview_per_ip: Limit,
+    /// Redemptions per citizen (a runaway script or a stuck button).
+    pub redeem_per_user: Limit,
 }
 
 impl Limits {
@@ -60,6 +62,11 @@ impl Limits {
             preview_per_ip: Limit {
                 name: "preview_ip",
                 max: 60,
+                window_secs: 60,
+            },
+            redeem_per_user: Limit {
+                name: "redeem_user",
+                max: 20,
                 window_secs: 60,
             },
         }

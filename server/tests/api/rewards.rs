@@ -544,3 +544,27 @@ async fn vouchers_are_used_once_by_their_merchant_or_an_administrator() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn redemptions_are_rate_limited_per_citizen() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = create_reward(&app, &admin, &reward_input("Pass", 1, 100)).await["id"]
+        .as_i64()
+        .unwrap();
+    let citizen = many_citizens(&app, 1, 1_000).await.remove(0);
+    for i in 0..20 {
+        assert_eq!(
+            redeem(&app, &citizen, id, format!("k-{i}")).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let res = redeem(&app, &citizen, id, "k-20").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let summary = json_of(&app, &citizen, "/api/v1/me/summary").await;
+    assert_eq!(
+        summary["balance"], 980,
+        "the refused request charged nothing"
+    );
+}
