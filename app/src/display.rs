@@ -1,8 +1,8 @@
 //! Domain values as people read them, in the current language.
 
-use crate::i18n::{I18n, Lang, kind_msg, unit_msg};
-use chrono::{DateTime, Utc};
-use tanpu_core::format::{TreeEquivalent, thousandths, tree_equivalent};
+use crate::i18n::{I18n, Lang, Msg, kind_msg, unit_msg};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use tanpu_core::format::{TreeEquivalent, group_thousands, thousandths, tree_equivalent};
 use tanpu_core::rules::calendar::to_city_time;
 
 /// An action kind's name; an administrator-defined kind shows its key.
@@ -39,4 +39,71 @@ pub fn trees(lang: Lang, grams: i64) -> String {
             format!("what {}.{} trees absorb in a year", t / 10, t % 10)
         }
     }
+}
+
+/// The browser's clock (chrono's own clock is not built for wasm here).
+pub fn now() -> DateTime<Utc> {
+    #[allow(clippy::cast_possible_truncation)] // milliseconds since 1970 fit an i64
+    let millis = js_sys::Date::now() as i64;
+    DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}
+
+/// Points with grouped digits: "1,234".
+pub fn points(value: i64) -> String {
+    let digits = group_thousands(value.unsigned_abs());
+    if value < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
+/// The question of the redemption step.
+pub fn spend_question(lang: Lang, price: i64, reward: &str) -> String {
+    match lang {
+        Lang::Zh => format!("花费 {} 积分兑换「{reward}」？", points(price)),
+        Lang::En => format!("Spend {} points on {reward}?", points(price)),
+    }
+}
+
+/// What the balance becomes after paying.
+pub fn balance_change(lang: Lang, before: i64, after: i64) -> String {
+    match lang {
+        Lang::Zh => format!("你的积分将从 {} 变为 {}。", points(before), points(after)),
+        Lang::En => format!(
+            "Your balance will go from {} to {}.",
+            points(before),
+            points(after)
+        ),
+    }
+}
+
+/// The caller's place on the leaderboard.
+pub fn your_rank(lang: Lang, rank: u32, ranked: u64) -> String {
+    match lang {
+        Lang::Zh => format!("你的名次：第 {rank} 名（共 {ranked} 人）"),
+        Lang::En => format!("Your rank: {rank} of {ranked}"),
+    }
+}
+
+/// An instant as the value of an `<input type="datetime-local">`, in city
+/// time.
+pub fn datetime_local(instant: Option<DateTime<Utc>>) -> String {
+    instant.map_or_else(String::new, |t| {
+        to_city_time(t).format("%Y-%m-%dT%H:%M").to_string()
+    })
+}
+
+/// The value of an `<input type="datetime-local">`, read as city time.
+///
+/// # Errors
+/// The message to show when it is neither empty nor a date and time.
+pub fn parse_datetime_local(value: &str) -> Result<Option<DateTime<Utc>>, Msg> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    let local = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M")
+        .map_err(|_| Msg::ErrNotADate)?;
+    let utc = local - TimeDelta::seconds(tanpu_core::rules::calendar::CITY_UTC_OFFSET_SECONDS);
+    Ok(Some(utc.and_utc()))
 }

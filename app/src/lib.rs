@@ -19,16 +19,20 @@ use leptos_router::path;
 use pages::{
     action_detail::ActionDetail,
     actions::Actions,
+    admin_rewards::AdminRewards,
     admin_rules::{AdminRuleEditor, AdminRules},
     claim::Claim,
     home::Home,
     how_it_works::HowItWorks,
+    leaderboard::Leaderboard,
     login::Login,
     not_found::NotFound,
     privacy::Privacy,
     profile::Profile,
     register::Register,
     review::Review,
+    rewards::Rewards,
+    vouchers::Vouchers,
 };
 use session::provide_auth;
 
@@ -49,6 +53,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review") view=Review />
                     <Route path=path!("/admin/rules") view=AdminRules />
                     <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
+                    <Route path=path!("/admin/rewards") view=AdminRewards />
+                    <Route path=path!("/rewards") view=Rewards />
+                    <Route path=path!("/vouchers") view=Vouchers />
+                    <Route path=path!("/leaderboard") view=Leaderboard />
                     <Route path=path!("/how-it-works") view=HowItWorks />
                     <Route path=path!("/privacy") view=Privacy />
                     <Route path=path!("/register") view=Register />

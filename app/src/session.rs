@@ -6,7 +6,7 @@
 //! call answered 401 is retried once after a refresh (so an expired access
 //! token is renewed silently).
 
-use crate::api::{self, ApiError, NoBody};
+use crate::api::{self, ApiError, NoBody, Payload};
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -97,11 +97,94 @@ impl Auth {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let first = api::send(method.clone(), path, body, self.token().as_deref()).await;
+        let body = api::encode(body)?;
+        let (status, text) = self.exchange(method, path, body.as_deref(), None).await?;
+        api::decode(status, &text)
+    }
+
+    /// [`Self::call`] for a request that must take effect at most once: the
+    /// server recognises a repeat by `idempotency_key` (the retry after a
+    /// refresh included) and answers it without acting twice.
+    pub async fn call_with_key<B: Serialize, T: DeserializeOwned>(
+        self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: &str,
+    ) -> Result<T, ApiError> {
+        let body = api::encode(body)?;
+        let (status, text) = self
+            .exchange(method, path, body.as_deref(), Some(idempotency_key))
+            .await?;
+        api::decode(status, &text)
+    }
+
+    /// A `GET` whose answer is text rather than JSON (a CSV report), as
+    /// the signed-in person.
+    ///
+    /// # Errors
+    /// As [`Self::call`].
+    pub async fn text(self, path: &str) -> Result<String, ApiError> {
+        let (_, text) = self
+            .exchange_payload(Method::GET, path, None, None)
+            .await?;
+        Ok(text)
+    }
+
+    /// A `POST` of a file (or any [`Payload`]) as the signed-in person,
+    /// decoding the JSON answer.
+    ///
+    /// # Errors
+    /// As [`Self::call`].
+    pub async fn upload<T: DeserializeOwned>(
+        self,
+        path: &str,
+        body: Payload,
+    ) -> Result<T, ApiError> {
+        let (status, text) = self
+            .exchange_payload(Method::POST, path, Some(body), None)
+            .await?;
+        api::decode(status, &text)
+    }
+
+    /// [`api::exchange`] with the access token, and once more after a
+    /// refresh if the server says it has expired. Not generic: one copy.
+    async fn exchange(
+        self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<(u16, String), ApiError> {
+        let body = body.map(|json| Payload {
+            content: wasm_bindgen::JsValue::from_str(json),
+            content_type: "application/json",
+        });
+        self.exchange_payload(method, path, body, idempotency_key)
+            .await
+    }
+
+    async fn exchange_payload(
+        self,
+        method: Method,
+        path: &str,
+        body: Option<Payload>,
+        idempotency_key: Option<&str>,
+    ) -> Result<(u16, String), ApiError> {
+        let first = api::exchange_payload(
+            method.clone(),
+            path,
+            body.clone(),
+            self.token().as_deref(),
+            idempotency_key,
+        )
+        .await;
         match first {
             Err(e) if e.is_unauthorized() => {
                 if self.refresh().await {
-                    api::send(method, path, body, self.token().as_deref()).await
+                    let token = self.token();
+                    api::exchange_payload(method, path, body, token.as_deref(), idempotency_key)
+                        .await
                 } else {
                     Err(e)
                 }

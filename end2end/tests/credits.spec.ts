@@ -1,52 +1,7 @@
-import { test, expect, APIRequestContext } from '@playwright/test';
-import { createHmac, randomUUID } from 'node:crypto';
+import { test, expect } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
-
-// A partner signs records with Node's own crypto — an implementation
-// independent of the server's — exactly as DESIGN.md §6 describes.
-type Partner = { id: number; secret: string };
-
-async function adminToken(request: APIRequestContext): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', {
-    data: { login: 'admin@tanpu.demo', password: 'tanpu-demo-2026' },
-  });
-  expect(res.ok()).toBeTruthy();
-  return (await res.json()).access_token;
-}
-
-async function createPartner(request: APIRequestContext): Promise<Partner> {
-  const token = await adminToken(request);
-  const res = await request.post('/api/v1/admin/partners', {
-    headers: { authorization: `Bearer ${token}` },
-    data: { name: `聊城公交 ${randomUUID().slice(0, 8)}`, kinds: ['bus_ride'] },
-  });
-  expect(res.status()).toBe(201);
-  const body = await res.json();
-  return { id: body.partner_id, secret: body.secret };
-}
-
-async function sendSigned(request: APIRequestContext, partner: Partner, path: string, body: unknown) {
-  const text = JSON.stringify(body);
-  const id = `msg_${randomUUID()}`;
-  const timestamp = Math.floor(Date.now() / 1000).toString();
-  const key = Buffer.from(partner.secret.replace(/^whsec_/, ''), 'base64');
-  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${text}`).digest('base64');
-  return request.post(path, {
-    headers: {
-      'content-type': 'application/json',
-      'tanpu-partner': String(partner.id),
-      'webhook-id': id,
-      'webhook-timestamp': timestamp,
-      'webhook-signature': `v1,${signature}`,
-    },
-    data: text,
-  });
-}
-
-function cityTime(hoursAgo: number): string {
-  const t = new Date(Date.now() - hoursAgo * 3600_000 + 8 * 3600_000);
-  return t.toISOString().replace(/\.\d{3}Z$/, '+08:00');
-}
+import { cityTime, createPartner, sendSigned } from './support';
 
 test('a bus ride reported by a partner shows up, explained, for the citizen', async ({ page, request }) => {
   const partner = await createPartner(request);
@@ -109,7 +64,7 @@ test('a partner cannot post unsigned or badly signed records', async ({ request 
   const partner = await createPartner(request);
   const unsigned = await request.post('/api/v1/partner/actions', { data: { external_id: 'x' } });
   expect(unsigned.status()).toBe(401);
-  const forged = await sendSigned(request, { id: partner.id, secret: 'whsec_' + Buffer.alloc(32).toString('base64') },
+  const forged = await sendSigned(request, { ...partner, secret: 'whsec_' + Buffer.alloc(32).toString('base64') },
     '/api/v1/partner/actions', { external_id: 'x' });
   expect(forged.status()).toBe(401);
 });

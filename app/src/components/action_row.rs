@@ -22,7 +22,7 @@ pub fn ActionRow(item: ActionItem) -> impl IntoView {
                 <span class="action-when">{when(item.started_at)}</span>
                 <span class="action-amount">{move || amount(i18n, quantity.0, &quantity.1)}</span>
                 <span class="action-points">"+" {item.points.0}</span>
-                <span class=status_class>{move || i18n.t(status_msg(&status))}</span>
+                <span class=status_class>{i18n.tr(status_msg(&status))}</span>
             </A>
         </li>
     }

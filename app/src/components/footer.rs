@@ -10,7 +10,7 @@ pub fn Footer() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <A href="/privacy">{move || i18n.t(Msg::NavPrivacy)}</A>
+            <A href="/privacy">{i18n.tr(Msg::NavPrivacy)}</A>
         </footer>
     }
 }

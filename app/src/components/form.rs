@@ -39,8 +39,8 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id.clone()>{move || i18n.t(label)}</label>
-            {hint.map(|h| view! { <p class="field-hint" id=hint_id>{move || i18n.t(h)}</p> })}
+            <label for=id.clone()>{i18n.tr(label)}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id>{i18n.tr(h)}</p> })}
             <input
                 id=id
                 name=name

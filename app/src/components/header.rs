@@ -1,4 +1,5 @@
-//! The top bar: brand, main navigation, language switch.
+//! The top bar: brand, main navigation, language switch. The links wrap
+//! onto more lines on a narrow phone rather than overflow it.
 
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_auth;
@@ -14,11 +15,12 @@ pub fn Header() -> impl IntoView {
         <header class="top-bar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"🌱"</span>
-                <span>{move || i18n.t(Msg::BrandName)}</span>
+                <span>{i18n.tr(Msg::BrandName)}</span>
             </a>
-            <nav aria-label=move || i18n.t(Msg::NavLabel)>
-                <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
-                <A href="/how-it-works">{move || i18n.t(Msg::NavHowItWorks)}</A>
+            <nav aria-label=i18n.tr(Msg::NavLabel)>
+                <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
+                <A href="/how-it-works">{i18n.tr(Msg::NavHowItWorks)}</A>
+                <A href="/rewards">{i18n.tr(Msg::NavRewards)}</A>
                 <AccountLink />
             </nav>
             <LanguageSwitch />
@@ -38,14 +40,19 @@ fn AccountLink() -> impl IntoView {
             let staff = matches!(role, Some(Role::Reviewer | Role::Admin));
             let admin = role == Some(Role::Admin);
             view! {
-                <A href="/actions">{move || i18n.t(Msg::NavActions)}</A>
-                {staff.then(|| view! { <A href="/review">{move || i18n.t(Msg::NavReview)}</A> })}
-                {admin.then(|| view! { <A href="/admin/rules">{move || i18n.t(Msg::NavRules)}</A> })}
-                <A href="/me">{move || i18n.t(Msg::NavProfile)}</A>
+                <A href="/actions">{i18n.tr(Msg::NavActions)}</A>
+                <A href="/vouchers">{i18n.tr(Msg::NavVouchers)}</A>
+                <A href="/leaderboard">{i18n.tr(Msg::NavLeaderboard)}</A>
+                {staff.then(|| view! { <A href="/review">{i18n.tr(Msg::NavReview)}</A> })}
+                {admin.then(|| view! {
+                    <A href="/admin/rules">{i18n.tr(Msg::NavRules)}</A>
+                    <A href="/admin/rewards">{i18n.tr(Msg::NavAdminRewards)}</A>
+                })}
+                <A href="/me">{i18n.tr(Msg::NavProfile)}</A>
             }
             .into_any()
         } else {
-            view! { <A href="/login">{move || i18n.t(Msg::NavLogin)}</A> }.into_any()
+            view! { <A href="/login">{i18n.tr(Msg::NavLogin)}</A> }.into_any()
         }
     }
 }
@@ -58,7 +65,7 @@ fn LanguageSwitch() -> impl IntoView {
         <button
             type="button"
             class="lang-switch"
-            title=move || i18n.t(Msg::SwitchLanguage)
+            title=i18n.tr(Msg::SwitchLanguage)
             lang=move || i18n.lang().other().tag()
             on:click=move |_| i18n.set(i18n.lang().other())
         >

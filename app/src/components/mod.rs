@@ -6,4 +6,5 @@ pub mod form;
 pub mod header;
 pub mod load_error;
 pub mod require_sign_in;
+pub mod voucher_card;
 pub mod week_chart;

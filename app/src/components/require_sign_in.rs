@@ -1,7 +1,7 @@
 //! Pages for signed-in people: wait for the session to be restored, send a
 //! signed-out visitor to the sign-in page.
 
-use crate::i18n::{Msg, use_i18n};
+use crate::components::load_error::Loading;
 use crate::session::{SessionState, use_auth};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -13,7 +13,6 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
-    let i18n = use_i18n();
     let navigate = use_navigate();
     let status = Memo::new(move |_| match auth.state() {
         SessionState::Restoring => 0,
@@ -35,8 +34,6 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     });
     move || match status.get() {
         2 => children().into_any(),
-        _ => {
-            view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }.into_any()
-        }
+        _ => view! { <Loading /> }.into_any(),
     }
 }

@@ -91,17 +91,17 @@ pub fn WeekChart(weeks: Vec<WeekTotals>) -> impl IntoView {
 
     view! {
         <figure class="chart">
-            <figcaption id="chart-title">{move || i18n.t(Msg::ChartTitle)}</figcaption>
+            <figcaption id="chart-title">{i18n.tr(Msg::ChartTitle)}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="chart-title"
                 preserveAspectRatio="none">
                 {bars}
             </svg>
             <ul class="legend">{legend}</ul>
             <details>
-                <summary>{move || i18n.t(Msg::ChartData)}</summary>
+                <summary>{i18n.tr(Msg::ChartData)}</summary>
                 <table>
                     <thead><tr>
-                        <th scope="col">{move || i18n.t(Msg::ChartWeek)}</th>
+                        <th scope="col">{i18n.tr(Msg::ChartWeek)}</th>
                         <th scope="col">{move || format!("{} ({})", i18n.t(Msg::ChartTotal), i18n.t(Msg::Grams))}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>

@@ -2,7 +2,7 @@
 //! calculated — or why it earned none.
 
 use crate::api::NoBody;
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::{amount, kind_name, when};
 use crate::i18n::{Lang, Msg, decision_reason_msg, status_msg, use_i18n};
@@ -33,8 +33,8 @@ fn DetailView() -> impl IntoView {
         }
     });
     view! {
-        <h1>{move || i18n.t(Msg::DetailTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <h1>{i18n.tr(Msg::DetailTitle)}</h1>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <DetailBody detail /> }.into_any(),
@@ -42,7 +42,7 @@ fn DetailView() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <p><A href="/actions">{move || i18n.t(Msg::BackToActions)}</A></p>
+        <p><A href="/actions">{i18n.tr(Msg::BackToActions)}</A></p>
     }
 }
 
@@ -67,22 +67,22 @@ fn DetailBody(detail: Detail) -> impl IntoView {
         .collect();
     view! {
         <dl class="facts">
-            <dt>{move || i18n.t(Msg::FilterKind)}</dt>
+            <dt>{i18n.tr(Msg::FilterKind)}</dt>
             <dd>{move || kind_name(i18n, &kind)}</dd>
-            <dt>{move || i18n.t(Msg::DetailWhen)}</dt>
+            <dt>{i18n.tr(Msg::DetailWhen)}</dt>
             <dd>{when(action.started_at)} {action.ended_at.map(|e| format!(" – {}", when(Some(e))))}</dd>
-            <dt>{move || i18n.t(Msg::DetailAmount)}</dt>
+            <dt>{i18n.tr(Msg::DetailAmount)}</dt>
             <dd>{move || amount(i18n, quantity, &unit)}</dd>
-            <dt>{move || i18n.t(Msg::FilterStatus)}</dt>
-            <dd class=format!("badge badge-{}", action.status)>{move || i18n.t(status_msg(&status))}</dd>
+            <dt>{i18n.tr(Msg::FilterStatus)}</dt>
+            <dd class=format!("badge badge-{}", action.status)>{i18n.tr(status_msg(&status))}</dd>
             {attributes.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
-        {action.review_note.map(|n| view! { <p class="notice notice-ok">{move || i18n.t(Msg::ReviewerSaid)} {n}</p> })}
+        {action.review_note.map(|n| view! { <p class="notice notice-ok">{i18n.tr(Msg::ReviewerSaid)} {n}</p> })}
         <Show when=move || has_reasons>
             <section class="card" aria-labelledby="why-title">
-                <h2 id="why-title">{move || i18n.t(Msg::WhyNot)}</h2>
+                <h2 id="why-title">{i18n.tr(Msg::WhyNot)}</h2>
                 <ul>
-                    {reasons.clone().into_iter().map(|code| view! { <li>{move || i18n.t(decision_reason_msg(&code))}</li> }).collect_view()}
+                    {reasons.clone().into_iter().map(|code| view! { <li>{i18n.tr(decision_reason_msg(&code))}</li> }).collect_view()}
                 </ul>
             </section>
         </Show>
@@ -96,7 +96,7 @@ fn Calculation(breakdown: Breakdown) -> impl IntoView {
     let i18n = use_i18n();
     let g = move |grams: i64| format!("{grams} {}", i18n.t(Msg::Grams));
     let line = move |label: Msg, value: String| {
-        view! { <tr><th scope="row">{move || i18n.t(label)}</th><td>{value}</td></tr> }
+        view! { <tr><th scope="row">{i18n.tr(label)}</th><td>{value}</td></tr> }
     };
     let multipliers = breakdown
         .multipliers
@@ -128,7 +128,7 @@ fn Calculation(breakdown: Breakdown) -> impl IntoView {
     let discount = breakdown.self_declared_discount_percent;
     view! {
         <section class="card" aria-labelledby="how-title">
-            <h2 id="how-title">{move || i18n.t(Msg::DetailHow)}</h2>
+            <h2 id="how-title">{i18n.tr(Msg::DetailHow)}</h2>
             <table class="calculation">
                 <tbody>
                     {line(Msg::Baseline, g(breakdown.baseline_g.0))}

@@ -3,7 +3,7 @@
 
 use crate::api::NoBody;
 use crate::components::action_row::ActionRow;
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::kind_name;
 use crate::i18n::{Msg, use_i18n};
@@ -75,9 +75,9 @@ fn ActionList() -> impl IntoView {
                               options: Vec<(String, String)>| {
         view! {
             <div class="field">
-                <label for=id>{move || i18n.t(label)}</label>
+                <label for=id>{i18n.tr(label)}</label>
                 <select id=id on:change=move |ev| signal.set(event_target_value(&ev)) prop:value=move || signal.get()>
-                    <option value="">{move || i18n.t(Msg::All)}</option>
+                    <option value="">{i18n.tr(Msg::All)}</option>
                     {options.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
                 </select>
             </div>
@@ -100,25 +100,25 @@ fn ActionList() -> impl IntoView {
     ];
 
     view! {
-        <h1>{move || i18n.t(Msg::ActionsTitle)}</h1>
-        <p><A href="/actions/claim">{move || i18n.t(Msg::ClaimLink)}</A></p>
+        <h1>{i18n.tr(Msg::ActionsTitle)}</h1>
+        <p><A href="/actions/claim">{i18n.tr(Msg::ClaimLink)}</A></p>
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             {filter_select(Msg::FilterKind, "filter-kind", kind, kinds)}
             {filter_select(Msg::FilterStatus, "filter-status", status, statuses)}
             <div class="field">
-                <label for="filter-month">{move || i18n.t(Msg::FilterMonth)}</label>
+                <label for="filter-month">{i18n.tr(Msg::FilterMonth)}</label>
                 <input id="filter-month" type="month" bind:value=month />
             </div>
         </form>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match first.await {
                     Ok(page) => {
                         items.set(page.items);
                         next.set(page.next_before_id);
                         view! {
-                            <Show when=move || !items.get().is_empty() fallback=move || view! { <p>{move || i18n.t(Msg::NoMatches)}</p> }>
-                                <ul class="action-list" aria-label=move || i18n.t(Msg::ActionsTitle)>
+                            <Show when=move || !items.get().is_empty() fallback=move || view! { <p>{i18n.tr(Msg::NoMatches)}</p> }>
+                                <ul class="action-list" aria-label=i18n.tr(Msg::ActionsTitle)>
                                     <For each=move || items.get() key=|item| item.id let:item>
                                         <ActionRow item />
                                     </For>
@@ -127,7 +127,7 @@ fn ActionList() -> impl IntoView {
                             <Show when=move || next.get().is_some()>
                                 <button type="button" class="secondary" disabled=move || more.pending().get()
                                     on:click=move |_| { more.dispatch(query(next.get())); }>
-                                    {move || i18n.t(Msg::LoadMore)}
+                                    {i18n.tr(Msg::LoadMore)}
                                 </button>
                             </Show>
                         }

@@ -5,7 +5,7 @@
 
 use crate::api::NoBody;
 use crate::components::form::{FormError, show_api_error};
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::kind_name;
 use crate::i18n::{Lang, Msg, status_msg, use_i18n};
@@ -38,17 +38,17 @@ fn RuleTable() -> impl IntoView {
             .await
     });
     view! {
-        <h1>{move || i18n.t(Msg::RulesTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <h1>{i18n.tr(Msg::RulesTitle)}</h1>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match rules.await {
                     Ok(list) => view! {
                         <table class="data">
                             <thead><tr>
-                                <th scope="col">{move || i18n.t(Msg::RuleKindCol)}</th>
-                                <th scope="col">{move || i18n.t(Msg::RuleNameCol)}</th>
-                                <th scope="col">{move || i18n.t(Msg::RuleInForceCol)}</th>
-                                <th scope="col"><span class="visually-hidden">{move || i18n.t(Msg::Edit)}</span></th>
+                                <th scope="col">{i18n.tr(Msg::RuleKindCol)}</th>
+                                <th scope="col">{i18n.tr(Msg::RuleNameCol)}</th>
+                                <th scope="col">{i18n.tr(Msg::RuleInForceCol)}</th>
+                                <th scope="col"><span class="visually-hidden">{i18n.tr(Msg::Edit)}</span></th>
                             </tr></thead>
                             <tbody>
                                 {list.rules.into_iter().map(|rule| {
@@ -61,7 +61,7 @@ fn RuleTable() -> impl IntoView {
                                             <td>{move || kind_name(i18n, &kind)}</td>
                                             <td>{move || if i18n.lang() == Lang::Zh { name.zh_cn.clone() } else { name.en.clone() }}</td>
                                             <td>{in_force}</td>
-                                            <td><A href=format!("/admin/rules/{}", rule.id) attr:aria-label=edit_label>{move || i18n.t(Msg::Edit)}</A></td>
+                                            <td><A href=format!("/admin/rules/{}", rule.id) attr:aria-label=edit_label>{i18n.tr(Msg::Edit)}</A></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -117,11 +117,11 @@ fn Editor() -> impl IntoView {
         }
     });
     view! {
-        <h1>{move || i18n.t(Msg::RulesTitle)}</h1>
+        <h1>{i18n.tr(Msg::RulesTitle)}</h1>
         <Show when=move || notice.get().is_some()>
             <p class="notice notice-ok" role="status">{move || notice.get().map(|m| i18n.t(m))}</p>
         </Show>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match history.await {
                     Ok(h) => {
@@ -132,12 +132,12 @@ fn Editor() -> impl IntoView {
                                 Some(draft) => view! { <DraftEditor draft notice on_change=move || history.refetch() /> }.into_any(),
                                 None => view! {
                                     <button type="button" class="primary" on:click=move |_| { new_draft.dispatch(()); }>
-                                        {move || i18n.t(Msg::NewDraft)}
+                                        {i18n.tr(Msg::NewDraft)}
                                     </button>
                                 }.into_any(),
                             }}
                             <section class="card" aria-labelledby="history-title">
-                                <h2 id="history-title">{move || i18n.t(Msg::HistoryTitle)}</h2>
+                                <h2 id="history-title">{i18n.tr(Msg::HistoryTitle)}</h2>
                                 <ol>
                                     {entries.into_iter().map(|e| {
                                         let status = match e.version.summary.status {
@@ -159,13 +159,6 @@ fn Editor() -> impl IntoView {
     }
 }
 
-/// The browser's clock (chrono's own clock is not built for wasm here).
-fn browser_now() -> chrono::DateTime<chrono::Utc> {
-    #[allow(clippy::cast_possible_truncation)] // milliseconds since 1970 fit an i64
-    let millis = js_sys::Date::now() as i64;
-    chrono::DateTime::from_timestamp_millis(millis).unwrap_or_default()
-}
-
 /// A number input bound to one integer of the draft.
 fn number_field(
     i18n: crate::i18n::I18n,
@@ -176,7 +169,7 @@ fn number_field(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{move || i18n.t(label)}</label>
+            <label for=id>{i18n.tr(label)}</label>
             <input id=id type="number" prop:value=move || get().map(|v| v.to_string()).unwrap_or_default()
                 on:input=move |ev| set(event_target_value(&ev).trim().parse().ok()) />
         </div>
@@ -278,14 +271,14 @@ fn DraftEditor(
     let multipliers = move || def.with(|d| d.multipliers.len());
     view! {
         <section class="card" aria-labelledby="draft-title">
-            <h2 id="draft-title">{move || i18n.t(Msg::DraftTitle)} {format!(" #{version_id}")}</h2>
+            <h2 id="draft-title">{i18n.tr(Msg::DraftTitle)} {format!(" #{version_id}")}</h2>
             <FormError error=form_error />
             {move || (0..multipliers()).map(|i| {
                 let label = def.with_untracked(|d| d.multipliers[i].label.clone());
                 view! {
                     <div class="field">
                         <label for=format!("multiplier-{i}")>
-                            {move || i18n.t(Msg::MultiplierPercent)} ": "
+                            {i18n.tr(Msg::MultiplierPercent)} ": "
                             {move || if i18n.lang() == Lang::Zh { label.zh_cn.clone() } else { label.en.clone() }}
                         </label>
                         <input id=format!("multiplier-{i}") type="number"
@@ -316,33 +309,33 @@ fn DraftEditor(
                 {move || {
                     let list = issues.get();
                     if list.is_empty() {
-                        view! { <p class="notice notice-ok">{move || i18n.t(Msg::ValidationOk)}</p> }.into_any()
+                        view! { <p class="notice notice-ok">{i18n.tr(Msg::ValidationOk)}</p> }.into_any()
                     } else {
                         view! { <ul class="notice notice-error">{list.into_iter().map(|i| view! { <li>{format!("{}: {:?}", i.field, i.code)}</li> }).collect_view()}</ul> }.into_any()
                     }
                 }}
             </div>
             <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| { save.dispatch(def.get()); }>{move || i18n.t(Msg::SaveDraft)}</button>
+                <button type="button" class="secondary" on:click=move |_| { save.dispatch(def.get()); }>{i18n.tr(Msg::SaveDraft)}</button>
                 <button type="button" class="secondary" disabled=move || !issues.get().is_empty() on:click=move |_| {
-                    let to = browser_now();
+                    let to = crate::display::now();
                     let from = to - chrono::Duration::days(30);
                     let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
                     save_then(Box::new(move || { simulate.dispatch(SimulationRequest { from: from.with_timezone(&offset), to: to.with_timezone(&offset) }); }));
-                }>{move || i18n.t(Msg::Simulate)}</button>
+                }>{i18n.tr(Msg::Simulate)}</button>
                 <button type="button" class="primary" disabled=move || !issues.get().is_empty() on:click=move |_| {
                     save_then(Box::new(move || { publish.dispatch(()); }));
-                }>{move || i18n.t(Msg::Publish)}</button>
+                }>{i18n.tr(Msg::Publish)}</button>
             </div>
         </section>
         <section class="card" aria-labelledby="calc-title">
-            <h2 id="calc-title">{move || i18n.t(Msg::CalculatorTitle)}</h2>
+            <h2 id="calc-title">{i18n.tr(Msg::CalculatorTitle)}</h2>
             <div class="field">
-                <label for="calc-quantity">{move || i18n.t(Msg::CalcQuantity)}</label>
+                <label for="calc-quantity">{i18n.tr(Msg::CalcQuantity)}</label>
                 <input id="calc-quantity" type="text" bind:value=calc_quantity />
             </div>
             <div class="field">
-                <label for="calc-start">{move || i18n.t(Msg::CalcStart)}</label>
+                <label for="calc-start">{i18n.tr(Msg::CalcStart)}</label>
                 <input id="calc-start" type="datetime-local" bind:value=calc_start />
             </div>
             <p role="status" aria-live="polite" class="calc-result">
@@ -356,19 +349,19 @@ fn DraftEditor(
         </section>
         <Show when=move || simulate.value().get().is_some()>
             <section class="card" aria-labelledby="sim-title">
-                <h2 id="sim-title">{move || i18n.t(Msg::SimulationTitle)}</h2>
+                <h2 id="sim-title">{i18n.tr(Msg::SimulationTitle)}</h2>
                 {move || match simulate.value().get() {
                     Some(Ok(r)) => view! {
                         <table class="data">
-                            <thead><tr><th scope="col"><span class="visually-hidden">{move || i18n.t(Msg::SimulationTitle)}</span></th><th scope="col">{move || i18n.t(Msg::SimBefore)}</th><th scope="col">{move || i18n.t(Msg::SimAfter)}</th></tr></thead>
+                            <thead><tr><th scope="col"><span class="visually-hidden">{i18n.tr(Msg::SimulationTitle)}</span></th><th scope="col">{i18n.tr(Msg::SimBefore)}</th><th scope="col">{i18n.tr(Msg::SimAfter)}</th></tr></thead>
                             <tbody>
-                                <tr><th scope="row">{move || i18n.t(Msg::StatusAccepted)}</th><td>{r.before.accepted}</td><td>{r.after.accepted}</td></tr>
-                                <tr><th scope="row">{move || i18n.t(Msg::StatusRejected)}</th><td>{r.before.rejected}</td><td>{r.after.rejected}</td></tr>
-                                <tr><th scope="row">{move || i18n.t(Msg::RulePoints)}</th><td>{r.before.points.0}</td><td>{r.after.points.0}</td></tr>
-                                <tr><th scope="row">{move || i18n.t(Msg::Co2eCredited)}</th><td>{r.before.co2e_g.0}</td><td>{r.after.co2e_g.0}</td></tr>
+                                <tr><th scope="row">{i18n.tr(Msg::StatusAccepted)}</th><td>{r.before.accepted}</td><td>{r.after.accepted}</td></tr>
+                                <tr><th scope="row">{i18n.tr(Msg::StatusRejected)}</th><td>{r.before.rejected}</td><td>{r.after.rejected}</td></tr>
+                                <tr><th scope="row">{i18n.tr(Msg::RulePoints)}</th><td>{r.before.points.0}</td><td>{r.after.points.0}</td></tr>
+                                <tr><th scope="row">{i18n.tr(Msg::Co2eCredited)}</th><td>{r.before.co2e_g.0}</td><td>{r.after.co2e_g.0}</td></tr>
                             </tbody>
                         </table>
-                        <p>{move || i18n.t(Msg::SimActions)} ": " {r.actions} " · " {move || i18n.t(Msg::SimChanged)} ": " {r.changed}</p>
+                        <p>{i18n.tr(Msg::SimActions)} ": " {r.actions} " · " {i18n.tr(Msg::SimChanged)} ": " {r.changed}</p>
                     }.into_any(),
                     Some(Err(e)) => view! { <LoadError error=e on_retry=|| {} /> }.into_any(),
                     None => ().into_any(),

@@ -107,12 +107,12 @@ fn ClaimForm() -> impl IntoView {
     };
     view! {
         <section class="narrow">
-            <h1>{move || i18n.t(Msg::ClaimTitle)}</h1>
-            <p class="muted">{move || i18n.t(Msg::ClaimHelp)}</p>
+            <h1>{i18n.tr(Msg::ClaimTitle)}</h1>
+            <p class="muted">{i18n.tr(Msg::ClaimHelp)}</p>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <div class="field">
-                    <label for="claim-kind">{move || i18n.t(Msg::FilterKind)}</label>
+                    <label for="claim-kind">{i18n.tr(Msg::FilterKind)}</label>
                     <select id="claim-kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
                         {ActionKind::BUILT_IN
                             .iter()
@@ -131,7 +131,7 @@ fn ClaimForm() -> impl IntoView {
                     <span class="unit">{move || unit_msg(unit()).map(|m| i18n.t(m))}</span>
                 </div>
                 <div class="field">
-                    <label for="claim-note">{move || i18n.t(Msg::ClaimNote)}</label>
+                    <label for="claim-note">{i18n.tr(Msg::ClaimNote)}</label>
                     <textarea id="claim-note" rows="3" maxlength="500" bind:value=note
                         aria-invalid=move || if note_error.get().is_some() { "true" } else { "false" }
                         aria-describedby="claim-note-error"></textarea>
@@ -140,7 +140,7 @@ fn ClaimForm() -> impl IntoView {
                     </p>
                 </div>
                 <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    {move || i18n.t(Msg::ClaimSubmit)}
+                    {i18n.tr(Msg::ClaimSubmit)}
                 </button>
             </form>
         </section>

@@ -3,7 +3,7 @@
 
 use crate::api::NoBody;
 use crate::components::action_row::ActionRow;
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::components::week_chart::WeekChart;
 use crate::display::trees;
 use crate::i18n::{Msg, use_i18n};
@@ -19,16 +19,13 @@ use tanpu_core::format::group_thousands;
 #[component]
 pub fn Home() -> impl IntoView {
     let auth = use_auth();
-    let i18n = use_i18n();
     let status = Memo::new(move |_| match auth.state() {
         SessionState::Restoring => 0,
         SessionState::SignedOut => 1,
         SessionState::SignedIn(_) => 2,
     });
     move || match status.get() {
-        0 => {
-            view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }.into_any()
-        }
+        0 => view! { <Loading /> }.into_any(),
         1 => view! { <Landing /> }.into_any(),
         _ => view! { <Dashboard /> }.into_any(),
     }
@@ -44,8 +41,8 @@ fn Dashboard() -> impl IntoView {
     });
     let nickname = move || auth.user().map(|u| u.nickname).unwrap_or_default();
     view! {
-        <h1>{move || i18n.t(Msg::Hello)} {nickname}</h1>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <h1>{i18n.tr(Msg::Hello)} {nickname}</h1>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match summary.await {
                     Ok(summary) => view! { <SummaryView summary /> }.into_any(),
@@ -67,40 +64,40 @@ fn SummaryView(summary: MeSummary) -> impl IntoView {
     let recent = summary.recent.clone();
     let has_recent = !recent.is_empty();
     view! {
-        <ul class="stat-list" aria-label=move || i18n.t(Msg::NavHome)>
+        <ul class="stat-list" aria-label=i18n.tr(Msg::NavHome)>
             <li class="stat">
-                <span class="stat-label">{move || i18n.t(Msg::HomeBalance)}</span>
+                <span class="stat-label">{i18n.tr(Msg::HomeBalance)}</span>
                 <span class="stat-value">{balance}</span>
             </li>
             <li class="stat">
-                <span class="stat-label">{move || i18n.t(Msg::HomeCo2eMonth)}</span>
+                <span class="stat-label">{i18n.tr(Msg::HomeCo2eMonth)}</span>
                 <span class="stat-value">{month}</span>
             </li>
             <li class="stat">
-                <span class="stat-label">{move || i18n.t(Msg::HomeCo2eTotal)}</span>
+                <span class="stat-label">{i18n.tr(Msg::HomeCo2eTotal)}</span>
                 <span class="stat-value">{total}</span>
                 <span class="stat-note">{move || trees(i18n.lang(), total_g)}</span>
             </li>
             <li class="stat">
-                <span class="stat-label">{move || i18n.t(Msg::HomeStreak)}</span>
-                <span class="stat-value">{streak}<small>" " {move || i18n.t(Msg::DaysUnit)}</small></span>
+                <span class="stat-label">{i18n.tr(Msg::HomeStreak)}</span>
+                <span class="stat-value">{streak}<small>" " {i18n.tr(Msg::DaysUnit)}</small></span>
             </li>
         </ul>
-        <p class="muted small">{move || i18n.t(Msg::TreeSource)}</p>
+        <p class="muted small">{i18n.tr(Msg::TreeSource)}</p>
         <WeekChart weeks=summary.weeks />
         <section aria-labelledby="recent-title">
-            <h2 id="recent-title">{move || i18n.t(Msg::RecentTitle)}</h2>
+            <h2 id="recent-title">{i18n.tr(Msg::RecentTitle)}</h2>
             <Show
                 when=move || has_recent
                 fallback=move || view! {
-                    <p>{move || i18n.t(Msg::NoActionsYet)}</p>
-                    <A href="/me" attr:class="button primary">{move || i18n.t(Msg::BindNow)}</A>
+                    <p>{i18n.tr(Msg::NoActionsYet)}</p>
+                    <A href="/me" attr:class="button primary">{i18n.tr(Msg::BindNow)}</A>
                 }
             >
                 <ul class="action-list" aria-labelledby="recent-title">
                     {recent.clone().into_iter().map(|item| view! { <ActionRow item /> }).collect_view()}
                 </ul>
-                <A href="/actions">{move || i18n.t(Msg::SeeAll)}</A>
+                <A href="/actions">{i18n.tr(Msg::SeeAll)}</A>
             </Show>
         </section>
     }

@@ -3,7 +3,7 @@
 //! `GET /api/v1/public/rules` so the page always says what the server does.
 
 use crate::api::{self, NoBody};
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::display::kind_name;
 use crate::i18n::{I18n, Lang, Msg, unit_msg, use_i18n};
 use gloo_net::http::Method;
@@ -16,7 +16,7 @@ use tanpu_core::rules::{PointMethod, Reduction, Text};
 #[component]
 pub fn HowItWorks() -> impl IntoView {
     let i18n = use_i18n();
-    let t = move |m| move || i18n.t(m);
+    let t = move |m| i18n.tr(m);
     let rules = LocalResource::new(|| {
         api::send::<NoBody, PublicRules>(Method::GET, "/api/v1/public/rules", None, None)
     });
@@ -32,7 +32,7 @@ pub fn HowItWorks() -> impl IntoView {
                 <li>{t(Msg::HowStep4)}</li>
             </ol>
             <h2>{t(Msg::RulesInForce)}</h2>
-            <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match rules.await {
                         Ok(list) => list.rules.into_iter().map(|rule| view! { <RuleCard rule /> }).collect_view().into_any(),
@@ -140,16 +140,16 @@ fn RuleCard(rule: RuleInForce) -> impl IntoView {
             <h3>{move || text(i18n, &name)}</h3>
             <p>{move || text(i18n, &description)}</p>
             <dl class="facts">
-                <dt>{move || i18n.t(Msg::RuleReduction)}</dt><dd>{reduction_text}</dd>
-                <dt>{move || i18n.t(Msg::RulePoints)}</dt><dd>{points_text}</dd>
-                <dt>{move || i18n.t(Msg::RuleWhen)}</dt><dd>{when_text}</dd>
+                <dt>{i18n.tr(Msg::RuleReduction)}</dt><dd>{reduction_text}</dd>
+                <dt>{i18n.tr(Msg::RulePoints)}</dt><dd>{points_text}</dd>
+                <dt>{i18n.tr(Msg::RuleWhen)}</dt><dd>{when_text}</dd>
                 <Show when=move || has_bonus>
-                    <dt>{move || i18n.t(Msg::RuleBonus)}</dt><dd>{bonus_text.clone()}</dd>
+                    <dt>{i18n.tr(Msg::RuleBonus)}</dt><dd>{bonus_text.clone()}</dd>
                 </Show>
                 <Show when=move || has_caps>
-                    <dt>{move || i18n.t(Msg::RuleCaps)}</dt><dd>{caps_text}</dd>
+                    <dt>{i18n.tr(Msg::RuleCaps)}</dt><dd>{caps_text}</dd>
                 </Show>
-                <dt>{move || i18n.t(Msg::RuleVersionNo)}</dt><dd>{format!("v{} (#{})", rule.version, rule.version_id)}</dd>
+                <dt>{i18n.tr(Msg::RuleVersionNo)}</dt><dd>{format!("v{} (#{})", rule.version, rule.version_id)}</dd>
             </dl>
         </section>
     }

@@ -1,7 +1,7 @@
 //! The public landing page: what Tanpu is, and what the city has achieved.
 
 use crate::api;
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_auth;
 use leptos::prelude::*;
@@ -17,17 +17,15 @@ pub fn Landing() -> impl IntoView {
     let stats = LocalResource::new(api::public_stats);
     view! {
         <section class="hero">
-            <h1>{move || i18n.t(Msg::HeroTitle)}</h1>
-            <p class="lead">{move || i18n.t(Msg::HeroLead)}</p>
+            <h1>{i18n.tr(Msg::HeroTitle)}</h1>
+            <p class="lead">{i18n.tr(Msg::HeroLead)}</p>
             <Show when=move || auth.user().is_none()>
-                <A href="/register" attr:class="button primary">{move || i18n.t(Msg::NavRegister)}</A>
+                <A href="/register" attr:class="button primary">{i18n.tr(Msg::NavRegister)}</A>
             </Show>
         </section>
         <section class="totals" aria-labelledby="totals-title">
-            <h2 id="totals-title">{move || i18n.t(Msg::CityTotals)}</h2>
-            <Suspense fallback=move || {
-                view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }
-            }>
+            <h2 id="totals-title">{i18n.tr(Msg::CityTotals)}</h2>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match stats.await {
                         Ok(totals) => view! { <CityTotals totals /> }.into_any(),
@@ -39,7 +37,7 @@ pub fn Landing() -> impl IntoView {
             </Suspense>
         </section>
         <p class="more">
-            <A href="/how-it-works">{move || i18n.t(Msg::LearnHow)}</A>
+            <A href="/how-it-works">{i18n.tr(Msg::LearnHow)}</A>
         </p>
     }
 }
@@ -65,7 +63,7 @@ fn Stat(label: Msg, value: String, unit: Option<Msg>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <li class="stat">
-            <span class="stat-label">{move || i18n.t(label)}</span>
+            <span class="stat-label">{i18n.tr(label)}</span>
             <span class="stat-value">
                 {value}
                 {move || unit.map(|u| view! { <small>" " {i18n.t(u)}</small> })}

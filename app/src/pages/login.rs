@@ -55,7 +55,7 @@ pub fn Login() -> impl IntoView {
 
     view! {
         <section class="narrow">
-            <h1>{move || i18n.t(Msg::LoginTitle)}</h1>
+            <h1>{i18n.tr(Msg::LoginTitle)}</h1>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <TextField label=Msg::FieldLogin name="login" value=login error=login_error autocomplete="username" />
@@ -71,7 +71,7 @@ pub fn Login() -> impl IntoView {
                     {move || i18n.t(if submit.pending().get() { Msg::Submitting } else { Msg::LoginSubmit })}
                 </button>
             </form>
-            <p><A href="/register">{move || i18n.t(Msg::NoAccount)}</A></p>
+            <p><A href="/register">{i18n.tr(Msg::NoAccount)}</A></p>
         </section>
     }
 }

@@ -2,14 +2,18 @@
 
 pub mod action_detail;
 pub mod actions;
+pub mod admin_rewards;
 pub mod admin_rules;
 pub mod claim;
 pub mod home;
 pub mod how_it_works;
 pub mod landing;
+pub mod leaderboard;
 pub mod login;
 pub mod not_found;
 pub mod privacy;
 pub mod profile;
 pub mod register;
 pub mod review;
+pub mod rewards;
+pub mod vouchers;

@@ -10,9 +10,9 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <article class="prose">
-            <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
-            <p>{move || i18n.t(Msg::NotFoundText)}</p>
-            <A href="/">{move || i18n.t(Msg::BackHome)}</A>
+            <h1>{i18n.tr(Msg::NotFoundTitle)}</h1>
+            <p>{i18n.tr(Msg::NotFoundText)}</p>
+            <A href="/">{i18n.tr(Msg::BackHome)}</A>
         </article>
     }
 }

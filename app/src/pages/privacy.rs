@@ -8,7 +8,7 @@ use tanpu_core::account::PRIVACY_NOTICE_VERSION;
 #[component]
 pub fn Privacy() -> impl IntoView {
     let i18n = use_i18n();
-    let t = move |m| move || i18n.t(m);
+    let t = move |m| i18n.tr(m);
     view! {
         <article class="prose">
             <h1>{t(Msg::PrivacyTitle)}</h1>

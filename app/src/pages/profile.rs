@@ -50,9 +50,9 @@ fn ProfileBody() -> impl IntoView {
         <section class="narrow">
             <h1>{move || user().map(|u| u.nickname)}</h1>
             <dl class="facts">
-                <dt>{move || i18n.t(Msg::ProfileLogin)}</dt>
+                <dt>{i18n.tr(Msg::ProfileLogin)}</dt>
                 <dd>{move || user().map(|u| u.login.to_string())}</dd>
-                <dt>{move || i18n.t(Msg::ProfileRole)}</dt>
+                <dt>{i18n.tr(Msg::ProfileRole)}</dt>
                 <dd>{role}</dd>
             </dl>
             <NicknameForm />
@@ -60,7 +60,7 @@ fn ProfileBody() -> impl IntoView {
             <PasswordForm />
             <MyData />
             <button type="button" class="secondary" on:click=logout>
-                {move || i18n.t(Msg::Logout)}
+                {i18n.tr(Msg::Logout)}
             </button>
         </section>
     }
@@ -138,13 +138,13 @@ fn Bindings() -> impl IntoView {
 
     view! {
         <section aria-labelledby="bindings-title" class="card">
-            <h2 id="bindings-title">{move || i18n.t(Msg::BindingsTitle)}</h2>
-            <p class="muted">{move || i18n.t(Msg::BindingsHelp)}</p>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h2 id="bindings-title">{i18n.tr(Msg::BindingsTitle)}</h2>
+            <p class="muted">{i18n.tr(Msg::BindingsHelp)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(BindingList { bindings }) if bindings.is_empty() => {
-                            view! { <p>{move || i18n.t(Msg::BindingsEmpty)}</p> }.into_any()
+                            view! { <p>{i18n.tr(Msg::BindingsEmpty)}</p> }.into_any()
                         }
                         Ok(BindingList { bindings }) => view! {
                             <ul class="bindings" aria-labelledby="bindings-title">
@@ -155,7 +155,7 @@ fn Bindings() -> impl IntoView {
                                         let masked = b.masked.clone();
                                         view! {
                                             <li>
-                                                <span class="binding-kind">{move || i18n.t(subject_label(b.kind))}</span>
+                                                <span class="binding-kind">{i18n.tr(subject_label(b.kind))}</span>
                                                 <span class="binding-value">{b.masked}</span>
                                                 <button
                                                     type="button"
@@ -165,7 +165,7 @@ fn Bindings() -> impl IntoView {
                                                         remove.dispatch(id);
                                                     }
                                                 >
-                                                    {move || i18n.t(Msg::Unbind)}
+                                                    {i18n.tr(Msg::Unbind)}
                                                 </button>
                                             </li>
                                         }
@@ -181,7 +181,7 @@ fn Bindings() -> impl IntoView {
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <div class="field">
-                    <label for="field-binding-type">{move || i18n.t(Msg::BindingType)}</label>
+                    <label for="field-binding-type">{i18n.tr(Msg::BindingType)}</label>
                     <select
                         id="field-binding-type"
                         on:change=move |ev| {
@@ -194,13 +194,13 @@ fn Bindings() -> impl IntoView {
                     >
                         {SubjectType::ALL
                             .into_iter()
-                            .map(|k| view! { <option value=k.as_str()>{move || i18n.t(subject_label(k))}</option> })
+                            .map(|k| view! { <option value=k.as_str()>{i18n.tr(subject_label(k))}</option> })
                             .collect_view()}
                     </select>
                 </div>
                 <TextField label=Msg::BindingValue name="binding-value" value=value error=value_error />
                 <button type="submit" class="primary" disabled=move || add.pending().get()>
-                    {move || i18n.t(Msg::BindSubmit)}
+                    {i18n.tr(Msg::BindSubmit)}
                 </button>
             </form>
         </section>
@@ -247,15 +247,15 @@ fn NicknameForm() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="nickname-title" class="card">
-            <h2 id="nickname-title">{move || i18n.t(Msg::NicknameTitle)}</h2>
+            <h2 id="nickname-title">{i18n.tr(Msg::NicknameTitle)}</h2>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <Show when=move || saved.get()>
-                    <p class="notice notice-ok" role="status">{move || i18n.t(Msg::Saved)}</p>
+                    <p class="notice notice-ok" role="status">{i18n.tr(Msg::Saved)}</p>
                 </Show>
                 <TextField label=Msg::FieldNickname name="profile-nickname" value=nickname error=error autocomplete="nickname" />
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
-                    {move || i18n.t(Msg::Save)}
+                    {i18n.tr(Msg::Save)}
                 </button>
             </form>
         </section>
@@ -316,11 +316,11 @@ fn PasswordForm() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="password-title" class="card">
-            <h2 id="password-title">{move || i18n.t(Msg::PasswordTitle)}</h2>
+            <h2 id="password-title">{i18n.tr(Msg::PasswordTitle)}</h2>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <Show when=move || done.get()>
-                    <p class="notice notice-ok" role="status">{move || i18n.t(Msg::PasswordChanged)}</p>
+                    <p class="notice notice-ok" role="status">{i18n.tr(Msg::PasswordChanged)}</p>
                 </Show>
                 <TextField
                     label=Msg::FieldCurrentPassword
@@ -340,7 +340,7 @@ fn PasswordForm() -> impl IntoView {
                     hint=Msg::FieldPasswordHint
                 />
                 <button type="submit" class="primary" disabled=move || change.pending().get()>
-                    {move || i18n.t(Msg::PasswordSubmit)}
+                    {i18n.tr(Msg::PasswordSubmit)}
                 </button>
             </form>
         </section>
@@ -395,20 +395,20 @@ fn MyData() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="data-title" class="card">
-            <h2 id="data-title">{move || i18n.t(Msg::PrivacyTitleMine)}</h2>
+            <h2 id="data-title">{i18n.tr(Msg::PrivacyTitleMine)}</h2>
             <button type="button" class="secondary" on:click=move |_| { export.dispatch(()); }>
-                {move || i18n.t(Msg::ExportData)}
+                {i18n.tr(Msg::ExportData)}
             </button>
             <Show when=move || exported.get()>
-                <p class="notice notice-ok" role="status">{move || i18n.t(Msg::ExportReady)}</p>
+                <p class="notice notice-ok" role="status">{i18n.tr(Msg::ExportReady)}</p>
             </Show>
-            <h3>{move || i18n.t(Msg::DeleteTitle)}</h3>
-            <p class="notice notice-error">{move || i18n.t(Msg::DeleteWarning)}</p>
+            <h3>{i18n.tr(Msg::DeleteTitle)}</h3>
+            <p class="notice notice-error">{i18n.tr(Msg::DeleteWarning)}</p>
             <form class="form" on:submit=on_delete novalidate>
                 <FormError error=form_error />
                 <TextField label=Msg::DeleteConfirm name="delete-password" value=password error=password_error
                     input_type="password" autocomplete="current-password" />
-                <button type="submit" class="secondary danger">{move || i18n.t(Msg::DeleteSubmit)}</button>
+                <button type="submit" class="secondary danger">{i18n.tr(Msg::DeleteSubmit)}</button>
             </form>
         </section>
     }

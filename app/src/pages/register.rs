@@ -90,7 +90,7 @@ pub fn Register() -> impl IntoView {
 
     view! {
         <section class="narrow">
-            <h1>{move || i18n.t(Msg::RegisterTitle)}</h1>
+            <h1>{i18n.tr(Msg::RegisterTitle)}</h1>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <TextField label=Msg::FieldLogin name="login" value=login error=login_error autocomplete="username" />
@@ -112,8 +112,8 @@ pub fn Register() -> impl IntoView {
                         aria-invalid=move || if consent_error.get().is_some() { "true" } else { "false" }
                         aria-describedby="field-consent-error"
                     />
-                    <label for="field-consent">{move || i18n.t(Msg::ConsentLabel)}</label>
-                    <A href="/privacy">{move || i18n.t(Msg::ReadPrivacy)}</A>
+                    <label for="field-consent">{i18n.tr(Msg::ConsentLabel)}</label>
+                    <A href="/privacy">{i18n.tr(Msg::ReadPrivacy)}</A>
                     <p class="field-error" id="field-consent-error" aria-live="polite">
                         {move || consent_error.get().map(|m| i18n.t(m))}
                     </p>
@@ -122,7 +122,7 @@ pub fn Register() -> impl IntoView {
                     {move || i18n.t(if submit.pending().get() { Msg::Submitting } else { Msg::RegisterSubmit })}
                 </button>
             </form>
-            <p><A href="/login">{move || i18n.t(Msg::HaveAccount)}</A></p>
+            <p><A href="/login">{i18n.tr(Msg::HaveAccount)}</A></p>
         </section>
     }
 }

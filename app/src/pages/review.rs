@@ -1,7 +1,7 @@
 //! `/review`: the review queue for reviewers and administrators.
 
 use crate::api::NoBody;
-use crate::components::load_error::LoadError;
+use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::{amount, kind_name, when};
 use crate::i18n::{Msg, decision_reason_msg, use_i18n};
@@ -41,13 +41,13 @@ fn Queue() -> impl IntoView {
         }
     });
     view! {
-        <h1>{move || i18n.t(Msg::ReviewTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <h1>{i18n.tr(Msg::ReviewTitle)}</h1>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(q) if q.items.is_empty() => view! { <p>{move || i18n.t(Msg::ReviewEmpty)}</p> }.into_any(),
+                    Ok(q) if q.items.is_empty() => view! { <p>{i18n.tr(Msg::ReviewEmpty)}</p> }.into_any(),
                     Ok(q) => view! {
-                        <ul class="review-list" aria-label=move || i18n.t(Msg::ReviewTitle)>
+                        <ul class="review-list" aria-label=i18n.tr(Msg::ReviewTitle)>
                             {q.items.into_iter().map(|item| view! { <ReviewCard item decide /> }).collect_view()}
                         </ul>
                     }
@@ -76,20 +76,20 @@ fn ReviewCard(
         <li class="card">
             <h2>{move || kind_name(i18n, &kind)} " · " {who}</h2>
             <p>{when(item.action.started_at)} " · " {move || amount(i18n, quantity, &unit)}</p>
-            <p class="muted">{move || i18n.t(if item.self_declared { Msg::ReviewClaim } else { Msg::ReviewPartner })}</p>
+            <p class="muted">{i18n.tr(if item.self_declared { Msg::ReviewClaim } else { Msg::ReviewPartner })}</p>
             {item.note.map(|n| view! { <blockquote>{n}</blockquote> })}
-            <ul>{reasons.into_iter().map(|r| view! { <li>{move || i18n.t(decision_reason_msg(&r))}</li> }).collect_view()}</ul>
-            <p>{move || i18n.t(Msg::PointsIfApproved)} ": " {item.points_if_approved.0}</p>
+            <ul>{reasons.into_iter().map(|r| view! { <li>{i18n.tr(decision_reason_msg(&r))}</li> }).collect_view()}</ul>
+            <p>{i18n.tr(Msg::PointsIfApproved)} ": " {item.points_if_approved.0}</p>
             <div class="field">
-                <label for=note_id.clone()>{move || i18n.t(Msg::ReviewNoteLabel)}</label>
+                <label for=note_id.clone()>{i18n.tr(Msg::ReviewNoteLabel)}</label>
                 <input id=note_id type="text" bind:value=note />
             </div>
             <div class="actions">
                 <button type="button" class="primary" on:click=move |_| { decide.dispatch((id, true, note.get())); }>
-                    {move || i18n.t(Msg::Approve)}
+                    {i18n.tr(Msg::Approve)}
                 </button>
                 <button type="button" class="secondary" on:click=move |_| { decide.dispatch((id, false, note.get())); }>
-                    {move || i18n.t(Msg::Reject)}
+                    {i18n.tr(Msg::Reject)}
                 </button>
             </div>
         </li>

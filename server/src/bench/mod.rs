@@ -10,6 +10,7 @@
 //!
 //! - [`ledger`]: transfers per second, single and in batches of 1,000.
 
+pub mod dashboard;
 pub mod ingest;
 pub mod ledger;
 pub mod simulate;
@@ -44,6 +45,8 @@ pub enum BenchCommand {
     Simulate(simulate::SimulateArgs),
     /// Partner records verified and credited per second over HTTP.
     Ingest(ingest::IngestArgs),
+    /// The administrators' dashboard at a million citizens.
+    Dashboard(dashboard::DashboardArgs),
 }
 
 /// Runs a benchmark on SQLite and, with [`BenchOptions::pg_url`], on
@@ -80,6 +83,9 @@ pub async fn run(options: &BenchOptions, which: &BenchCommand) -> Result<(), Str
                 let rows = match which {
                     BenchCommand::Ledger(args) => ledger::run(&db, scratch.backend(), args).await,
                     BenchCommand::Ingest(args) => ingest::run(&db, scratch.backend(), args).await,
+                    BenchCommand::Dashboard(args) => {
+                        dashboard::run(&db, scratch.backend(), args).await
+                    }
                     BenchCommand::Simulate(args) => {
                         simulate::run(&db, scratch.backend(), args).await
                     }

@@ -80,12 +80,12 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         REVALIDATE
     };
     res.headers_mut().insert(header::CACHE_CONTROL, cache);
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
+    // The page itself, answered in full or as "not modified" (a 304 has no
+    // content type, and the browser applies its headers to the cached page,
+    // so it needs the page's policy too).
+    let is_page = (!looks_like_file || last_segment.ends_with(".html"))
+        && matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED);
+    if is_page {
         // Read on every load: index.html is small, and a rebuilt app must
         // not be refused by the hashes of the previous build.
         let page = tokio::fs::read_to_string(&state.static_files.index_path)

@@ -100,6 +100,24 @@ async fn every_answer_is_hardened_and_the_page_allows_only_its_own_loader() {
             "CORS stays closed: {path}"
         );
     }
+    // A reload revalidates the page: the 304 carries the page's policy too,
+    // or the browser would apply a stricter one to the cached page.
+    let first = app.get("/").await;
+    let modified = first.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let again = app
+        .client
+        .get(app.url("/"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let policy = again.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+
     let json = app.get("/api/v1/public/stats").await;
     assert_eq!(
         json.headers()["content-security-policy"],

@@ -1,0 +1,325 @@
+//! `/rewards`: the catalogue by category, for everyone; a signed-in citizen
+//! sees their balance and redeems through a confirmation step.
+//!
+//! The confirmation step owns one `Idempotency-Key` from the moment it opens
+//! until it closes, so a double tap, a retry after a network failure or a
+//! silent token refresh all name the same redemption and the server charges
+//! once.
+
+use crate::api::{self, ApiError, NoBody};
+use crate::components::load_error::{LoadError, Loading};
+use crate::components::voucher_card::VoucherCard;
+use crate::display::{balance_change, now, points, spend_question, when};
+use crate::i18n::{Msg, category_msg, use_i18n};
+use crate::session::use_auth;
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tanpu_core::RewardId;
+use tanpu_core::api::{ErrorCode, MeSummary, Redemption, RewardCategory, RewardView, VoucherView};
+
+/// What the redemption step is about: the reward and the key of this one
+/// attempt.
+#[derive(Clone)]
+struct Confirming {
+    reward: RewardId,
+    key: String,
+}
+
+type RedeemAction = Action<(RewardId, String), Result<Redemption, ApiError>>;
+
+/// Everything a reward card needs from the page.
+#[derive(Clone, Copy)]
+struct Shop {
+    signed_in: Memo<bool>,
+    balance: Signal<Option<i64>>,
+    confirming: RwSignal<Option<Confirming>>,
+    error: RwSignal<Option<Msg>>,
+    redeem: RedeemAction,
+}
+
+/// The plain-language reason a redemption was refused.
+fn redeem_error_msg(error: &ApiError) -> Msg {
+    match (error.code(), error.reason()) {
+        (_, Some("insufficient_balance")) => Msg::ErrInsufficientBalance,
+        (_, Some("out_of_stock")) => Msg::ErrOutOfStock,
+        (_, Some("limit_reached")) => Msg::ErrRedeemLimit,
+        (_, Some("not_available")) | (Some(ErrorCode::NotFound), _) => Msg::ErrNotAvailable,
+        (_, Some("idempotency_key_reused")) => Msg::ErrKeyReused,
+        (Some(ErrorCode::AccountFrozen), _) => Msg::ErrAccountFrozen,
+        (Some(ErrorCode::RateLimited), _) => Msg::ErrRateLimited,
+        _ if *error == ApiError::Network => Msg::ErrorNetwork,
+        _ => Msg::ErrorServer,
+    }
+}
+
+/// `/rewards`
+#[component]
+pub fn Rewards() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let signed_in = Memo::new(move |_| auth.user().is_some());
+    let catalogue = LocalResource::new(api::rewards);
+    let summary = LocalResource::new(move || {
+        let signed_in = signed_in.get();
+        async move {
+            if !signed_in {
+                return None;
+            }
+            auth.call::<NoBody, MeSummary>(Method::GET, "/api/v1/me/summary", None)
+                .await
+                .ok()
+                .map(|s| s.balance.0)
+        }
+    });
+    let balance = Signal::derive(move || summary.get().flatten());
+    let confirming = RwSignal::new(None::<Confirming>);
+    let error = RwSignal::new(None::<Msg>);
+    let issued = RwSignal::new(None::<VoucherView>);
+    let redeem: RedeemAction = Action::new_local(move |(id, key): &(RewardId, String)| {
+        let (path, key) = (format!("/api/v1/rewards/{id}/redeem"), key.clone());
+        async move {
+            auth.call_with_key::<NoBody, Redemption>(Method::POST, &path, None, &key)
+                .await
+        }
+    });
+    Effect::new(move |_| match redeem.value().get() {
+        Some(Ok(done)) => {
+            confirming.set(None);
+            issued.set(Some(done.voucher));
+            catalogue.refetch();
+            summary.refetch();
+        }
+        Some(Err(e)) => error.set(Some(redeem_error_msg(&e))),
+        None => {}
+    });
+    let shop = Shop {
+        signed_in,
+        balance,
+        confirming,
+        error,
+        redeem,
+    };
+
+    view! {
+        <h1>{i18n.tr(Msg::RewardsTitle)}</h1>
+        <p class="lead">{i18n.tr(Msg::RewardsLead)}</p>
+        {move || if signed_in.get() {
+            view! {
+                <p class="stat balance">
+                    <span class="stat-label">{i18n.tr(Msg::HomeBalance)}</span>
+                    <span class="stat-value">{move || balance.get().map_or_else(|| "…".to_owned(), points)}</span>
+                </p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="notice notice-ok">
+                    {i18n.tr(Msg::SignInToRedeem)} " "
+                    <A href="/login">{i18n.tr(Msg::NavLogin)}</A>
+                </p>
+            }.into_any()
+        }}
+        {move || issued.get().map(|voucher| view! { <Issued voucher /> })}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match catalogue.await {
+                    Ok(list) if list.rewards.is_empty() => {
+                        view! { <p>{i18n.tr(Msg::RewardsEmpty)}</p> }.into_any()
+                    }
+                    Ok(list) => RewardCategory::ALL
+                        .into_iter()
+                        .filter_map(|category| {
+                            let rewards: Vec<RewardView> = list.rewards.iter().filter(|r| r.category == category).cloned().collect();
+                            (!rewards.is_empty()).then(|| view! { <CategorySection category rewards shop /> })
+                        })
+                        .collect_view()
+                        .into_any(),
+                    Err(error) => view! { <LoadError error on_retry=move || catalogue.refetch() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The voucher just issued, with the focus moved to it.
+#[component]
+fn Issued(voucher: VoucherView) -> impl IntoView {
+    let i18n = use_i18n();
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    view! {
+        <section class="card issued" aria-labelledby="issued-title">
+            <h2 id="issued-title" tabindex="-1" node_ref=heading>{i18n.tr(Msg::RedeemedTitle)}</h2>
+            <p>{i18n.tr(Msg::RedeemedText)}</p>
+            <VoucherCard voucher h3=true />
+            <A href="/vouchers">{i18n.tr(Msg::SeeMyVouchers)}</A>
+        </section>
+    }
+}
+
+#[component]
+fn CategorySection(
+    category: RewardCategory,
+    rewards: Vec<RewardView>,
+    shop: Shop,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("category-{category}");
+    let labelled_by = id.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h2 id=id>{i18n.tr(category_msg(category))}</h2>
+            <ul class="reward-grid">
+                {rewards.into_iter().map(|reward| view! { <RewardCard reward shop /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = reward.id;
+    let price = reward.price.0;
+    let title_id = format!("reward-{id}");
+    let labelled_by = title_id.clone();
+    let sold_out = reward.stock <= 0;
+    let not_yet = reward.available_from.is_some_and(|from| from > now());
+    let button = NodeRef::<leptos::html::Button>::new();
+    let open = move || {
+        shop.confirming
+            .with(|c| c.as_ref().is_some_and(|c| c.reward == id))
+    };
+    let short = move || shop.balance.get().is_some_and(|b| b < price);
+    let name = reward.name.clone();
+    let stock = move || {
+        if sold_out {
+            i18n.t(Msg::SoldOut).to_owned()
+        } else {
+            points(reward.stock)
+        }
+    };
+    let until = reward.available_until;
+    let from = reward.available_from.filter(|_| not_yet);
+    let limit = reward.per_citizen_limit;
+    let days = reward.voucher_days;
+    view! {
+        <li class=if sold_out { "card reward sold-out" } else { "card reward" }>
+            <article aria-labelledby=labelled_by>
+                <h3 id=title_id>{reward.name.clone()}</h3>
+                <p>{reward.description.clone()}</p>
+                <dl class="facts">
+                    {reward.merchant.clone().map(|m| view! {
+                        <dt>{i18n.tr(Msg::RewardMerchant)}</dt><dd>{m}</dd>
+                    })}
+                    <dt>{i18n.tr(Msg::RewardPrice)}</dt>
+                    <dd class="price">{points(price)} " " {i18n.tr(Msg::PointsWord)}</dd>
+                    <dt>{i18n.tr(Msg::RewardStock)}</dt>
+                    <dd class="stock">{stock}</dd>
+                    <dt>{i18n.tr(Msg::RewardLimit)}</dt>
+                    <dd>{move || limit.map_or_else(|| i18n.t(Msg::NoLimit).to_owned(), |n| n.to_string())}</dd>
+                    {from.map(|t| view! { <dt>{i18n.tr(Msg::AvailableFrom)}</dt><dd>{when(Some(t))}</dd> })}
+                    <dt>{i18n.tr(Msg::AvailableUntil)}</dt>
+                    <dd>{move || until.map_or_else(|| i18n.t(Msg::WhileStocksLast).to_owned(), |t| when(Some(t)))}</dd>
+                    <dt>{i18n.tr(Msg::VoucherValidity)}</dt>
+                    <dd>{days} " " {i18n.tr(Msg::DaysUnit)}</dd>
+                </dl>
+                {move || if !shop.signed_in.get() {
+                    view! { <A href="/login">{i18n.tr(Msg::SignInRedeem)}</A> }.into_any()
+                } else {
+                    let name = name.clone();
+                    let unavailable = sold_out || not_yet || short();
+                    view! {
+                        <button type="button" class="primary" node_ref=button
+                            disabled=unavailable
+                            aria-expanded=move || if open() { "true" } else { "false" }
+                            aria-label=move || format!("{} {name}", i18n.t(Msg::Redeem))
+                            on:click=move |_| {
+                                // One attempt at a time, and an open step keeps its key.
+                                if open() || shop.redeem.pending().get_untracked() {
+                                    return;
+                                }
+                                shop.error.set(None);
+                                shop.confirming.set(Some(Confirming { reward: id, key: api::idempotency_key() }));
+                            }>
+                            {i18n.tr(Msg::Redeem)}
+                        </button>
+                        {move || {
+                            let why = if sold_out { Some(Msg::SoldOut) } else if not_yet { Some(Msg::NotYetAvailable) } else if short() { Some(Msg::NotEnoughPoints) } else { None };
+                            why.map(|m| view! { <span class="muted">" " {i18n.tr(m)}</span> })
+                        }}
+                    }.into_any()
+                }}
+                <Show when=open>
+                    <ConfirmStep id price name=reward.name.clone() shop on_close=move || {
+                        shop.confirming.set(None);
+                        if let Some(b) = button.get() {
+                            let _ = b.focus();
+                        }
+                    } />
+                </Show>
+            </article>
+        </li>
+    }
+}
+
+/// "Spend N points on X?" with Confirm and Cancel; the focus moves here when
+/// it opens, Escape cancels.
+#[component]
+fn ConfirmStep(
+    id: RewardId,
+    price: i64,
+    name: String,
+    shop: Shop,
+    on_close: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let panel = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(p) = panel.get() {
+            let _ = p.focus();
+        }
+    });
+    let title_id = format!("confirm-{id}");
+    let pending = shop.redeem.pending();
+    let confirm = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        if let Some(c) = shop.confirming.get_untracked() {
+            shop.error.set(None);
+            shop.redeem.dispatch((id, c.key));
+        }
+    };
+    let cancel = on_close.clone();
+    view! {
+        <div class="confirm" role="dialog" aria-labelledby=title_id.clone() aria-describedby=format!("{title_id}-text")
+            tabindex="-1" node_ref=panel
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" && !pending.get_untracked() {
+                    on_close();
+                }
+            }>
+            <h4 id=title_id.clone()>{i18n.tr(Msg::ConfirmTitle)}</h4>
+            <div id=format!("{title_id}-text")>
+                <p>{move || spend_question(i18n.lang(), price, &name)}</p>
+                {move || shop.balance.get().map(|b| view! { <p>{move || balance_change(i18n.lang(), b, b - price)}</p> })}
+            </div>
+            <Show when=move || shop.error.get().is_some()>
+                <p class="notice notice-error" role="alert">{move || shop.error.get().map(|m| i18n.t(m))}</p>
+            </Show>
+            <div class="actions">
+                <button type="button" class="primary" disabled=move || pending.get() on:click=confirm>
+                    {move || i18n.t(if pending.get() { Msg::Redeeming } else { Msg::ConfirmRedeem })}
+                </button>
+                <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| cancel()>
+                    {i18n.tr(Msg::Cancel)}
+                </button>
+            </div>
+        </div>
+    }
+}
