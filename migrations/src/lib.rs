@@ -16,6 +16,7 @@ mod m20261129_000007_audit;
 mod m20261129_000008_rewards;
 mod m20261129_000009_dashboard;
 mod m20261129_000010_imports;
+mod m20261129_000011_monthly_rollups;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_rewards::Migration),
             Box::new(m20261129_000009_dashboard::Migration),
             Box::new(m20261129_000010_imports::Migration),
+            Box::new(m20261129_000011_monthly_rollups::Migration),
         ]
     }
 }

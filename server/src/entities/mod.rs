@@ -3,6 +3,7 @@
 //! cross the wire (the API speaks `tanpu_core::api` types).
 
 pub mod action_rollups;
+pub mod action_rollups_monthly;
 pub mod actions;
 pub mod active_citizens;
 pub mod active_counts;

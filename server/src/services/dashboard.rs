@@ -6,7 +6,9 @@
 use super::ledger::VerifyReport;
 use super::rollups::Period;
 use super::{ServiceError, ServiceResult};
-use crate::entities::{action_rollups, active_counts, partners, redemption_daily, settings};
+use crate::entities::{
+    action_rollups, action_rollups_monthly, active_counts, partners, redemption_daily, settings,
+};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -41,7 +43,12 @@ pub async fn dashboard(db: &DatabaseConnection, today: NaiveDate) -> ServiceResu
         ("year", Period::Year),
     ] {
         let from = period.start_of(today);
-        let rows = grouped(db, from, today).await?;
+        // A month or a year is read from the monthly roll-ups: at most
+        // twelve rows per key instead of a row per day.
+        let rows = match period {
+            Period::Month | Period::Year => grouped_by_month(db, from, today).await?,
+            Period::Day | Period::Week => grouped(db, from, today).await?,
+        };
         let (vouchers, redeemed) = redeemed(db, from, today).await?;
         let active = active_counts::Entity::find_by_id((period.as_str().to_owned(), from))
             .one(db)
@@ -82,6 +89,36 @@ pub async fn grouped<C: ConnectionTrait>(
         .column_as(Expr::cust("CAST(SUM(co2e_g) AS BIGINT)"), "co2e_g")
         .column_as(Expr::cust("CAST(SUM(points) AS BIGINT)"), "points")
         .filter(C::Day.between(from, to))
+        .group_by(C::Kind)
+        .group_by(C::PartnerId)
+        .group_by(C::District)
+        .group_by(C::Status)
+        .into_tuple::<RollupRow>()
+        .all(conn)
+        .await?)
+}
+
+/// As [`grouped`], for whole months: the monthly roll-ups of the months
+/// that start in `[from, to]` (`from` must be a month's first day).
+///
+/// # Errors
+/// Database failures.
+pub async fn grouped_by_month<C: ConnectionTrait>(
+    conn: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ServiceResult<Vec<RollupRow>> {
+    use action_rollups_monthly::Column as C;
+    Ok(action_rollups_monthly::Entity::find()
+        .select_only()
+        .column(C::Kind)
+        .column(C::PartnerId)
+        .column(C::District)
+        .column(C::Status)
+        .column_as(Expr::cust("CAST(SUM(actions) AS BIGINT)"), "actions")
+        .column_as(Expr::cust("CAST(SUM(co2e_g) AS BIGINT)"), "co2e_g")
+        .column_as(Expr::cust("CAST(SUM(points) AS BIGINT)"), "points")
+        .filter(C::Month.between(from, to))
         .group_by(C::Kind)
         .group_by(C::PartnerId)
         .group_by(C::District)

@@ -3,8 +3,9 @@
 //! ledger, whatever their size.
 //!
 //! - `daily_totals`: credited actions per city-time day and kind (public).
-//! - `action_rollups`: decided actions per day, kind, partner, district and
-//!   status (the dashboard and the reports).
+//! - `action_rollups` and `action_rollups_monthly`: decided actions per day
+//!   (and per month), kind, partner, district and status (the dashboard and
+//!   the reports).
 //! - `active_citizens` / `active_counts`: citizens credited in a day, ISO
 //!   week, month and year, and how many.
 //! - `redemption_daily`: vouchers and points redeemed per day.
@@ -16,7 +17,8 @@
 //! same order and never deadlock on them.
 
 use crate::entities::{
-    action_rollups, actions, active_citizens, active_counts, daily_totals, redemption_daily,
+    action_rollups, action_rollups_monthly, actions, active_citizens, active_counts, daily_totals,
+    redemption_daily,
 };
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
@@ -264,6 +266,61 @@ async fn flush_decided<C: ConnectionTrait>(
                 )
                 .value(C::Co2eG, adds(action_rollups::Entity, C::Co2eG, "co2e_g"))
                 .value(C::Points, adds(action_rollups::Entity, C::Points, "points"))
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    }
+    let mut monthly: BTreeMap<ActionKey, Sums> = BTreeMap::new();
+    for (key, sums) in rows {
+        let month = ActionKey {
+            day: Period::Month.start_of(key.day),
+            ..key.clone()
+        };
+        let entry = monthly.entry(month).or_default();
+        entry.actions += sums.actions;
+        entry.co2e_g += sums.co2e_g;
+        entry.points += sums.points;
+    }
+    flush_monthly(conn, &monthly).await
+}
+
+async fn flush_monthly<C: ConnectionTrait>(
+    conn: &C,
+    rows: &BTreeMap<ActionKey, Sums>,
+) -> Result<(), DbErr> {
+    use action_rollups_monthly::Column as C;
+    let rows: Vec<_> = rows
+        .iter()
+        .filter(|(_, s)| **s != Sums::default())
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        action_rollups_monthly::Entity::insert_many(chunk.iter().map(|(key, sums)| {
+            action_rollups_monthly::ActiveModel {
+                month: Set(key.day),
+                kind: Set(key.kind.clone()),
+                partner_id: Set(key.partner_id),
+                district: Set(key.district.clone()),
+                status: Set(key.status.clone()),
+                actions: Set(sums.actions),
+                co2e_g: Set(sums.co2e_g),
+                points: Set(sums.points),
+            }
+        }))
+        .on_conflict(
+            OnConflict::columns([C::Month, C::Kind, C::PartnerId, C::District, C::Status])
+                .value(
+                    C::Actions,
+                    adds(action_rollups_monthly::Entity, C::Actions, "actions"),
+                )
+                .value(
+                    C::Co2eG,
+                    adds(action_rollups_monthly::Entity, C::Co2eG, "co2e_g"),
+                )
+                .value(
+                    C::Points,
+                    adds(action_rollups_monthly::Entity, C::Points, "points"),
+                )
                 .to_owned(),
         )
         .exec_without_returning(conn)

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use tanpu_core::rules::calendar::city_date;
 use tanpu_server::entities::{
-    action_rollups, actions, active_counts, daily_totals, redemption_daily, vouchers,
+    action_rollups, action_rollups_monthly, actions, active_counts, daily_totals, redemption_daily,
+    vouchers,
 };
 use tanpu_server::services::rollups::Period;
 
@@ -185,6 +186,36 @@ async fn roll_ups_equal_a_direct_recount_after_random_ingestion() {
         expected.keys().filter(|k| !k.3.is_empty()).count() > 1,
         "districts"
     );
+
+    // The monthly roll-ups are the daily ones summed by month.
+    let mut by_month: BTreeMap<RollupKey, (i64, i64, i64)> = BTreeMap::new();
+    for ((day, kind, partner, district, status), sums) in &expected {
+        let month = Period::Month.start_of(*day);
+        let m = by_month
+            .entry((
+                month,
+                kind.clone(),
+                *partner,
+                district.clone(),
+                status.clone(),
+            ))
+            .or_default();
+        *m = (m.0 + sums.0, m.1 + sums.1, m.2 + sums.2);
+    }
+    let monthly: BTreeMap<_, _> = action_rollups_monthly::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.actions != 0)
+        .map(|r| {
+            (
+                (r.month, r.kind, r.partner_id, r.district, r.status),
+                (r.actions, r.co2e_g, r.points),
+            )
+        })
+        .collect();
+    assert_eq!(monthly, by_month);
 
     let city_totals: BTreeMap<_, _> = daily_totals::Entity::find()
         .all(&app.db)
