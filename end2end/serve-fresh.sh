@@ -16,6 +16,7 @@ export TANPU_MODE=demo
 # tested in server/tests/api/limits.rs.
 export TANPU_REGISTER_LIMIT_PER_HOUR=10000
 export TANPU_LOGIN_LIMIT_PER_MINUTE=10000
+export TANPU_LOGIN_ACCOUNT_LIMIT=10000
 export TANPU_LOG="${TANPU_LOG:-warn}"
 "$bin" demo seed >/dev/null
 exec "$bin" serve

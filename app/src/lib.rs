@@ -6,16 +6,23 @@
 mod api;
 mod components;
 mod display;
+mod files;
 mod i18n;
 mod pages;
 mod session;
 
+use components::admin_nav::AdminNav;
 use components::footer::Footer;
 use components::header::Header;
 use i18n::provide_i18n;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use pages::admin_audit::AdminAudit;
+use pages::admin_citizens::{AdminCitizen, AdminCitizens};
+use pages::admin_dashboard::AdminDashboard;
+use pages::admin_partners::AdminPartners;
+use pages::admin_reports::AdminReports;
 use pages::{
     action_detail::ActionDetail,
     actions::Actions,
@@ -45,6 +52,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <main id="main">
+                <AdminNav />
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/actions") view=Actions />
@@ -54,6 +62,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/rules") view=AdminRules />
                     <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
                     <Route path=path!("/admin/rewards") view=AdminRewards />
+                    // The administrators' console.
+                    <Route path=path!("/admin") view=AdminDashboard />
+                    <Route path=path!("/admin/citizens") view=AdminCitizens />
+                    <Route path=path!("/admin/citizens/:id") view=AdminCitizen />
+                    <Route path=path!("/admin/partners") view=AdminPartners />
+                    <Route path=path!("/admin/reports") view=AdminReports />
+                    <Route path=path!("/admin/audit") view=AdminAudit />
                     <Route path=path!("/rewards") view=Rewards />
                     <Route path=path!("/vouchers") view=Vouchers />
                     <Route path=path!("/leaderboard") view=Leaderboard />

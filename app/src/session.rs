@@ -125,9 +125,7 @@ impl Auth {
     /// # Errors
     /// As [`Self::call`].
     pub async fn text(self, path: &str) -> Result<String, ApiError> {
-        let (_, text) = self
-            .exchange_payload(Method::GET, path, None, None)
-            .await?;
+        let (_, text) = self.exchange_payload(Method::GET, path, None, None).await?;
         Ok(text)
     }
 

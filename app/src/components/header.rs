@@ -45,6 +45,7 @@ fn AccountLink() -> impl IntoView {
                 <A href="/leaderboard">{i18n.tr(Msg::NavLeaderboard)}</A>
                 {staff.then(|| view! { <A href="/review">{i18n.tr(Msg::NavReview)}</A> })}
                 {admin.then(|| view! {
+                    <A href="/admin" exact=true>{i18n.tr(Msg::NavAdmin)}</A>
                     <A href="/admin/rules">{i18n.tr(Msg::NavRules)}</A>
                     <A href="/admin/rewards">{i18n.tr(Msg::NavAdminRewards)}</A>
                 })}

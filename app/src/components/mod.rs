@@ -1,9 +1,12 @@
 //! Pieces shared by several pages.
 
 pub mod action_row;
+pub mod admin_nav;
+pub mod data_table;
 pub mod footer;
 pub mod form;
 pub mod header;
+pub mod imports;
 pub mod load_error;
 pub mod require_sign_in;
 pub mod voucher_card;

@@ -68,7 +68,7 @@ pub fn VoucherCard(voucher: VoucherView, #[prop(optional)] h3: bool) -> impl Int
 
 /// Puts `text` on the clipboard and sets `done` once the browser has. Where
 /// it refuses, the code is still on screen to select by hand.
-fn copy_text(text: &str, done: RwSignal<bool>) {
+pub fn copy_text(text: &str, done: RwSignal<bool>) {
     use js_sys::{Function, Reflect};
     use wasm_bindgen::{JsCast, JsValue, closure::Closure};
     let get = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok();

@@ -2,6 +2,11 @@
 
 pub mod action_detail;
 pub mod actions;
+pub mod admin_audit;
+pub mod admin_citizens;
+pub mod admin_dashboard;
+pub mod admin_partners;
+pub mod admin_reports;
 pub mod admin_rewards;
 pub mod admin_rules;
 pub mod claim;
