@@ -236,19 +236,15 @@ async fn flush_credited<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn flush_decided<C: ConnectionTrait>(
-    conn: &C,
-    rows: &BTreeMap<ActionKey, Sums>,
-) -> Result<(), DbErr> {
-    use action_rollups::Column as C;
-    let rows: Vec<_> = rows
-        .iter()
-        .filter(|(_, s)| **s != Sums::default())
-        .collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        action_rollups::Entity::insert_many(chunk.iter().map(|(key, sums)| {
-            action_rollups::ActiveModel {
-                day: Set(key.day),
+/// Adds `rows` to an action roll-up table (`action_rollups` keyed by day,
+/// `action_rollups_monthly` by month): the two tables differ only in the
+/// name of their first key column.
+macro_rules! upsert_action_sums {
+    ($conn:expr, $rows:expr, $table:ident, $first:ident, $First:ident) => {{
+        use $table::Column as C;
+        for chunk in $rows.chunks(ROWS_PER_STATEMENT) {
+            $table::Entity::insert_many(chunk.iter().map(|(key, sums)| $table::ActiveModel {
+                $first: Set(key.day),
                 kind: Set(key.kind.clone()),
                 partner_id: Set(key.partner_id),
                 district: Set(key.district.clone()),
@@ -256,21 +252,25 @@ async fn flush_decided<C: ConnectionTrait>(
                 actions: Set(sums.actions),
                 co2e_g: Set(sums.co2e_g),
                 points: Set(sums.points),
-            }
-        }))
-        .on_conflict(
-            OnConflict::columns([C::Day, C::Kind, C::PartnerId, C::District, C::Status])
-                .value(
-                    C::Actions,
-                    adds(action_rollups::Entity, C::Actions, "actions"),
-                )
-                .value(C::Co2eG, adds(action_rollups::Entity, C::Co2eG, "co2e_g"))
-                .value(C::Points, adds(action_rollups::Entity, C::Points, "points"))
-                .to_owned(),
-        )
-        .exec_without_returning(conn)
-        .await?;
-    }
+            }))
+            .on_conflict(
+                OnConflict::columns([C::$First, C::Kind, C::PartnerId, C::District, C::Status])
+                    .value(C::Actions, adds($table::Entity, C::Actions, "actions"))
+                    .value(C::Co2eG, adds($table::Entity, C::Co2eG, "co2e_g"))
+                    .value(C::Points, adds($table::Entity, C::Points, "points"))
+                    .to_owned(),
+            )
+            .exec_without_returning($conn)
+            .await?;
+        }
+    }};
+}
+
+/// Writes the daily action roll-ups and the same sums by month.
+async fn flush_decided<C: ConnectionTrait>(
+    conn: &C,
+    rows: &BTreeMap<ActionKey, Sums>,
+) -> Result<(), DbErr> {
     let mut monthly: BTreeMap<ActionKey, Sums> = BTreeMap::new();
     for (key, sums) in rows {
         let month = ActionKey {
@@ -282,50 +282,16 @@ async fn flush_decided<C: ConnectionTrait>(
         entry.co2e_g += sums.co2e_g;
         entry.points += sums.points;
     }
-    flush_monthly(conn, &monthly).await
-}
-
-async fn flush_monthly<C: ConnectionTrait>(
-    conn: &C,
-    rows: &BTreeMap<ActionKey, Sums>,
-) -> Result<(), DbErr> {
-    use action_rollups_monthly::Column as C;
-    let rows: Vec<_> = rows
-        .iter()
-        .filter(|(_, s)| **s != Sums::default())
-        .collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        action_rollups_monthly::Entity::insert_many(chunk.iter().map(|(key, sums)| {
-            action_rollups_monthly::ActiveModel {
-                month: Set(key.day),
-                kind: Set(key.kind.clone()),
-                partner_id: Set(key.partner_id),
-                district: Set(key.district.clone()),
-                status: Set(key.status.clone()),
-                actions: Set(sums.actions),
-                co2e_g: Set(sums.co2e_g),
-                points: Set(sums.points),
-            }
-        }))
-        .on_conflict(
-            OnConflict::columns([C::Month, C::Kind, C::PartnerId, C::District, C::Status])
-                .value(
-                    C::Actions,
-                    adds(action_rollups_monthly::Entity, C::Actions, "actions"),
-                )
-                .value(
-                    C::Co2eG,
-                    adds(action_rollups_monthly::Entity, C::Co2eG, "co2e_g"),
-                )
-                .value(
-                    C::Points,
-                    adds(action_rollups_monthly::Entity, C::Points, "points"),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(conn)
-        .await?;
-    }
+    let changed = |rows: &BTreeMap<ActionKey, Sums>| -> Vec<(ActionKey, Sums)> {
+        rows.iter()
+            .filter(|(_, s)| **s != Sums::default())
+            .map(|(k, s)| (k.clone(), *s))
+            .collect()
+    };
+    let daily = changed(rows);
+    upsert_action_sums!(conn, daily, action_rollups, day, Day);
+    let monthly = changed(&monthly);
+    upsert_action_sums!(conn, monthly, action_rollups_monthly, month, Month);
     Ok(())
 }
 
