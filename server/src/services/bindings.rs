@@ -7,6 +7,7 @@
 //! matched by computing the same hash. One subject has at most one active
 //! binding in the whole city; removing a binding keeps its row.
 
+use super::bulk::StatementSize;
 use super::{ServiceError, ServiceResult};
 use crate::config::Secret;
 use crate::entities::bindings;
@@ -15,9 +16,10 @@ use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use sha2::Sha256;
+use std::collections::HashMap;
 use tanpu_core::api::{BindingRequest, BindingView};
 use tanpu_core::binding::{Subject, SubjectError, SubjectType};
 use tanpu_core::{BindingId, UserId};
@@ -173,6 +175,43 @@ pub async fn resolve(
             .await?
             .map(UserId),
     )
+}
+
+/// The citizens `subjects` are bound to now, by subject kind and keyed
+/// hash ([`subject_hash`]); subjects bound to nobody are absent. One query
+/// per subject kind (and per few hundred subjects), through the index of
+/// active bindings: the set-based form of [`resolve`] for partner batches.
+///
+/// # Errors
+/// Database failures.
+pub async fn resolve_many(
+    conn: &impl ConnectionTrait,
+    subjects: &[(SubjectType, String)],
+) -> ServiceResult<HashMap<(SubjectType, String), UserId>> {
+    let mut by_kind: HashMap<SubjectType, Vec<&str>> = HashMap::new();
+    for (kind, hash) in subjects {
+        by_kind.entry(*kind).or_default().push(hash);
+    }
+    let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(1, 48);
+    let mut holders = HashMap::with_capacity(subjects.len());
+    for (kind, hashes) in by_kind {
+        for chunk in hashes.chunks(per_statement) {
+            let rows: Vec<(String, i64)> = bindings::Entity::find()
+                .select_only()
+                .column(bindings::Column::ValueHash)
+                .column(bindings::Column::UserId)
+                .filter(bindings::Column::Kind.eq(kind.as_str()))
+                .filter(bindings::Column::ValueHash.is_in(chunk.iter().copied()))
+                .filter(bindings::Column::RemovedAt.is_null())
+                .into_tuple()
+                .all(conn)
+                .await?;
+            for (hash, user) in rows {
+                holders.insert((kind, hash), UserId(user));
+            }
+        }
+    }
+    Ok(holders)
 }
 
 async fn active_holder(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin_citizens;
 pub mod audit;
 pub mod bindings;
+pub mod bulk;
 pub mod citizen;
 pub mod dashboard;
 pub mod imports;

@@ -9,8 +9,12 @@
 use super::chain::GENESIS;
 use super::{LedgerError, LedgerResult};
 use crate::entities::ledger_accounts;
+use crate::services::bulk::StatementSize;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
 use tanpu_core::Points;
 use tanpu_core::UserId;
 use tanpu_core::ids::AccountId;
@@ -113,22 +117,7 @@ pub fn issuance_shard(user: UserId, shards: u32) -> u32 {
 /// [`LedgerError::Invalid`] for a bad key; database failures.
 pub async fn open<C: ConnectionTrait>(conn: &C, spec: &AccountSpec) -> LedgerResult<Account> {
     let code = spec.code()?;
-    let kind = spec.kind();
-    let user_id = match spec {
-        AccountSpec::Citizen(user) => Some(user.0),
-        _ => None,
-    };
-    let row = ledger_accounts::ActiveModel {
-        code: Set(code.clone()),
-        kind: Set(kind.as_str().to_owned()),
-        user_id: Set(user_id),
-        must_not_go_negative: Set(kind.must_not_go_negative()),
-        balance: Set(0),
-        version: Set(0),
-        head_hash: Set(GENESIS.to_vec()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    };
+    let row = new_row(spec, Utc::now())?;
     ledger_accounts::Entity::insert(row)
         .on_conflict_do_nothing_on([ledger_accounts::Column::Code])
         .exec_without_returning(conn)
@@ -143,6 +132,128 @@ pub async fn open<C: ConnectionTrait>(conn: &C, spec: &AccountSpec) -> LedgerRes
             ))
         })?;
     to_account(found)
+}
+
+/// Opens every account in `specs` that is not open yet and returns them
+/// all, by code: one read of those already open (the usual case), then one
+/// insert and one read of the rest. The set-based form of [`open`], for
+/// batches that credit many citizens.
+///
+/// # Errors
+/// As [`open`].
+pub async fn open_many<C: ConnectionTrait>(
+    conn: &C,
+    specs: &[AccountSpec],
+) -> LedgerResult<HashMap<String, Account>> {
+    let mut wanted: HashMap<String, &AccountSpec> = HashMap::with_capacity(specs.len());
+    for spec in specs {
+        wanted.insert(spec.code()?, spec);
+    }
+    let codes: Vec<String> = wanted.keys().cloned().collect();
+    let mut found = find_by_codes(conn, &codes).await?;
+    let missing: Vec<&AccountSpec> = wanted
+        .iter()
+        .filter(|(code, _)| !found.contains_key(*code))
+        .map(|(_, spec)| *spec)
+        .collect();
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let now = Utc::now();
+    let rows = missing
+        .iter()
+        .map(|spec| new_row(spec, now))
+        .collect::<LedgerResult<Vec<_>>>()?;
+    let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(8, 120);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(per_statement).collect();
+        ledger_accounts::Entity::insert_many(chunk)
+            .on_conflict_do_nothing_on([ledger_accounts::Column::Code])
+            .exec_without_returning(conn)
+            .await?;
+    }
+    let missing_codes = missing
+        .iter()
+        .map(|spec| spec.code())
+        .collect::<LedgerResult<Vec<_>>>()?;
+    found.extend(find_by_codes(conn, &missing_codes).await?);
+    if found.len() != wanted.len() {
+        return Err(LedgerError::Database(sea_orm::DbErr::RecordNotFound(
+            "a ledger account vanished after it was opened".into(),
+        )));
+    }
+    Ok(found)
+}
+
+async fn find_by_codes<C: ConnectionTrait>(
+    conn: &C,
+    codes: &[String],
+) -> LedgerResult<HashMap<String, Account>> {
+    let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(1, 24);
+    let mut found = HashMap::with_capacity(codes.len());
+    for chunk in codes.chunks(per_statement) {
+        let rows = ledger_accounts::Entity::find()
+            .filter(ledger_accounts::Column::Code.is_in(chunk.iter().cloned()))
+            .all(conn)
+            .await?;
+        for row in rows {
+            let account = to_account(row)?;
+            found.insert(account.code.clone(), account);
+        }
+    }
+    Ok(found)
+}
+
+/// The row of a newly opened account.
+fn new_row(spec: &AccountSpec, now: DateTime<Utc>) -> LedgerResult<ledger_accounts::ActiveModel> {
+    let kind = spec.kind();
+    Ok(ledger_accounts::ActiveModel {
+        code: Set(spec.code()?),
+        kind: Set(kind.as_str().to_owned()),
+        user_id: Set(match spec {
+            AccountSpec::Citizen(user) => Some(user.0),
+            _ => None,
+        }),
+        must_not_go_negative: Set(kind.must_not_go_negative()),
+        balance: Set(0),
+        version: Set(0),
+        head_hash: Set(GENESIS.to_vec()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+}
+
+/// Locks `ids` in id order until the transaction ends (`FOR UPDATE` on
+/// PostgreSQL; SQLite's write transaction holds its database's lock
+/// already, so nothing is sent). A batch locks its citizens' accounts this
+/// way before it reads what they were credited so far, so a concurrent
+/// batch for the same citizen waits instead of deciding against the same
+/// stale totals; the ledger later locks them again, which then costs
+/// nothing.
+///
+/// # Errors
+/// Database failures.
+pub async fn lock<C: ConnectionTrait>(conn: &C, ids: &[AccountId]) -> LedgerResult<()> {
+    let backend = conn.get_database_backend();
+    if backend != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(StatementSize::of(backend).rows_of_values(1, 12)) {
+        ledger_accounts::Entity::find()
+            .select_only()
+            .column(ledger_accounts::Column::Id)
+            .filter(ledger_accounts::Column::Id.is_in(chunk.iter().copied()))
+            .order_by_asc(ledger_accounts::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A citizen's account, opened on first use.

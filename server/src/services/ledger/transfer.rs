@@ -15,7 +15,7 @@
 //!    account's balance, version and chain head.
 //! 3. The transfers are inserted (one multi-row `INSERT`; their ids, which
 //!    the entries' hashes cover, are reserved up front by
-//!    [`reserve_transfer_ids`]). Then the batch is worked out in memory, in
+//!    [`bulk::reserve_ids`]). Then the batch is worked out in memory, in
 //!    request order, against the locked state: each side's balance after, the refusal of a debit that
 //!    would take an account that must not go negative below zero
 //!    ([`LedgerError::InsufficientBalance`], and the whole batch rolls
@@ -38,6 +38,7 @@ use super::chain::{self, EntryFacts, RequestedTransfer, TransferFacts};
 use super::write;
 use super::{LedgerError, LedgerResult};
 use crate::entities::{ledger_accounts, ledger_batches, ledger_entries, ledger_transfers};
+use crate::services::bulk::{self, StatementSize};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
@@ -61,45 +62,6 @@ pub const MEMO_MAX_CHARS: usize = 500;
 const LOCK_CHUNK: usize = 500;
 /// Entries read per statement when rebuilding a receipt.
 const ENTRY_CHUNK: usize = 1_000;
-/// How large the write statements of a batch are, per backend.
-///
-/// PostgreSQL: sqlx does not set `TCP_NODELAY` on its sockets, and a
-/// request that the kernel sends as more than one segment leaves its tail
-/// waiting for the server's delayed ACK — about 40 ms a statement, which
-/// made 1,000 transfers cost a quarter of a second over TCP while the same
-/// statements over a Unix socket cost a tenth of that. Requests of at most
-/// 8 KiB of bound values never waited in our measurements, so statements
-/// are cut there: more round trips, each well under a millisecond. SQLite
-/// runs in process: fewer, larger statements are cheaper, up to its bound
-/// parameter limit (32,766). See `docs/PERFORMANCE.md`.
-#[derive(Clone, Copy)]
-struct StatementSize {
-    /// The most bytes of bound values one statement carries.
-    bytes: usize,
-    /// The most rows one statement carries.
-    rows: usize,
-}
-
-impl StatementSize {
-    fn of(backend: DbBackend) -> Self {
-        match backend {
-            DbBackend::Postgres => Self {
-                bytes: 8 * 1024,
-                rows: 1_000,
-            },
-            _ => Self {
-                bytes: usize::MAX,
-                rows: 1_000,
-            },
-        }
-    }
-
-    /// Rows per statement for rows of about `row_bytes` bound bytes.
-    fn rows_of(self, row_bytes: usize) -> usize {
-        (self.bytes / row_bytes).clamp(1, self.rows)
-    }
-}
-
 /// An entry row's bound bytes: 10 values with a 4-byte length each, two
 /// 32-byte hashes, the rest 8-byte numbers or times.
 const ENTRY_BYTES: usize = 10 * 4 + 2 * 32 + 8 * 8;
@@ -468,7 +430,7 @@ async fn apply<C: ConnectionTrait>(
             }
         }
     }
-    let ids = reserve_transfer_ids(conn, planned.len()).await?;
+    let ids = bulk::reserve_ids(conn, "ledger_transfers", planned.len()).await?;
 
     // The transfers first: a reversal that lost the race for its unique
     // `reverses_transfer_id` is told so (rather than, say, that the
@@ -492,25 +454,15 @@ async fn apply<C: ConnectionTrait>(
         .collect();
     let reversed = planned.iter().find_map(|p| p.reverses);
     let size = StatementSize::of(conn.get_database_backend());
-    let mut sizes = planned.iter().map(|p| {
+    let sizes = planned.iter().map(|p| {
         TRANSFER_FIXED_BYTES
             + p.reason.as_str().len()
             + p.object_kind.as_ref().map_or(0, String::len)
             + p.object_id.as_ref().map_or(0, String::len)
             + p.memo.as_ref().map_or(0, String::len)
     });
-    while !transfers.is_empty() {
-        // At least one row, then as many as fit in the statement budget.
-        let mut rows = 0;
-        let mut bytes = 0;
-        for row_bytes in sizes.by_ref() {
-            rows += 1;
-            bytes += row_bytes;
-            if bytes >= size.bytes || rows >= size.rows {
-                break;
-            }
-        }
-        let rest = transfers.split_off(rows.clamp(1, transfers.len()));
+    for rows in size.cut(sizes) {
+        let rest = transfers.split_off(rows.min(transfers.len()));
         ledger_transfers::Entity::insert_many(transfers)
             .exec_without_returning(conn)
             .await
@@ -572,64 +524,6 @@ async fn apply<C: ConnectionTrait>(
         transfers: receipts,
         replayed: false,
     })
-}
-
-/// `count` new transfer ids, ascending (so that request order is id order,
-/// which receipts rely on), taken before the transfers are written because
-/// each entry's hash covers its transfer's id.
-///
-/// PostgreSQL: from the table's own sequence, in one round trip; ids taken
-/// by a transaction that rolls back are skipped, as with any insert.
-/// SQLite: the write transaction holds the database's write lock, so the
-/// ids after the highest ever used (AUTOINCREMENT's `sqlite_sequence`, or
-/// the table's maximum) are free until it commits; inserting them advances
-/// `sqlite_sequence` as an ordinary insert would.
-async fn reserve_transfer_ids<C: ConnectionTrait>(
-    conn: &C,
-    count: usize,
-) -> LedgerResult<Vec<i64>> {
-    let n = i64::try_from(count).map_err(|_| LedgerError::Invalid {
-        field: "transfers",
-        reason: "too_many",
-    })?;
-    let backend = conn.get_database_backend();
-    match backend {
-        DbBackend::Postgres => {
-            let rows = conn
-                .query_all_raw(Statement::from_sql_and_values(
-                    backend,
-                    "SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'id')) AS id \
-                     FROM generate_series(1, $1::bigint)",
-                    [Value::from(n)],
-                ))
-                .await?;
-            let mut ids = rows
-                .iter()
-                .map(|row| row.try_get::<i64>("", "id"))
-                .collect::<Result<Vec<_>, _>>()?;
-            ids.sort_unstable();
-            if ids.len() != count {
-                return Err(LedgerError::Database(DbErr::Custom(format!(
-                    "asked for {count} transfer ids, got {}",
-                    ids.len()
-                ))));
-            }
-            Ok(ids)
-        }
-        _ => {
-            let row = conn
-                .query_one_raw(Statement::from_string(
-                    backend,
-                    "SELECT MAX(\
-                       COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger_transfers'), 0), \
-                       COALESCE((SELECT MAX(id) FROM ledger_transfers), 0)) AS last",
-                ))
-                .await?
-                .ok_or_else(|| LedgerError::Database(DbErr::Custom("no last transfer id".into())))?;
-            let last: i64 = row.try_get("", "last")?;
-            Ok((1..=n).map(|i| last + i).collect())
-        }
-    }
 }
 
 /// Writes every touched account's change: one conditional multi-row

@@ -1,0 +1,191 @@
+//! Statements over many rows: how large to make them on each backend, and
+//! row ids reserved before anything is inserted.
+//!
+//! The set-based write paths (the ledger's batches, partner ingestion) turn
+//! a thousand records into a few dozen statements. Both need the same two
+//! things: to cut statements where the backend stops being fast with them,
+//! and to know the ids of rows they are about to insert (a transfer's hash
+//! covers its id; a credit names the action it pays for).
+
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+
+/// How large statements are, per backend.
+///
+/// PostgreSQL: sqlx does not set `TCP_NODELAY` on its sockets, and a
+/// request that the kernel sends as more than one segment leaves its tail
+/// waiting for the server's delayed ACK — about 40 ms a statement, which
+/// made 1,000 transfers cost a quarter of a second over TCP while the same
+/// statements over a Unix socket cost a tenth of that. Requests of at most
+/// 8 KiB of bound values never waited in our measurements, so statements
+/// are cut there: more round trips, each well under a millisecond. SQLite
+/// runs in process: fewer, larger statements are cheaper, up to its bound
+/// parameter limit (32,766). See `docs/PERFORMANCE.md`.
+#[derive(Clone, Copy, Debug)]
+pub struct StatementSize {
+    /// The most bytes of bound values one statement carries.
+    bytes: usize,
+    /// The most rows one statement carries.
+    rows: usize,
+}
+
+/// The most bound values one SQLite statement may carry.
+const SQLITE_MAX_VALUES: usize = 32_766;
+
+impl StatementSize {
+    /// The sizes for `backend`.
+    #[must_use]
+    pub fn of(backend: DbBackend) -> Self {
+        match backend {
+            DbBackend::Postgres => Self {
+                bytes: 8 * 1024,
+                rows: 1_000,
+            },
+            _ => Self {
+                bytes: usize::MAX,
+                rows: 1_000,
+            },
+        }
+    }
+
+    /// Rows per statement for rows of about `row_bytes` bound bytes.
+    #[must_use]
+    pub fn rows_of(self, row_bytes: usize) -> usize {
+        (self.bytes / row_bytes.max(1)).clamp(1, self.rows)
+    }
+
+    /// How many rows each statement takes, for rows of the given bound
+    /// sizes in bytes: at least one row a statement, then as many as fit
+    /// (the row that reaches the byte budget is the statement's last).
+    #[must_use]
+    pub fn cut(self, row_bytes: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut statements = Vec::new();
+        let (mut rows, mut bytes) = (0, 0);
+        for size in row_bytes {
+            rows += 1;
+            bytes += size;
+            if bytes >= self.bytes || rows >= self.rows {
+                statements.push(rows);
+                (rows, bytes) = (0, 0);
+            }
+        }
+        if rows > 0 {
+            statements.push(rows);
+        }
+        statements
+    }
+
+    /// Rows per statement for rows of `values` bound values of about
+    /// `row_bytes` bytes in all: [`Self::rows_of`], and never more values
+    /// than SQLite takes in one statement.
+    #[must_use]
+    pub fn rows_of_values(self, values: usize, row_bytes: usize) -> usize {
+        self.rows_of(row_bytes)
+            .min(SQLITE_MAX_VALUES / values.max(1))
+            .max(1)
+    }
+}
+
+/// Reserves `count` ids of `table`'s `id` column, ascending, for rows the
+/// caller will insert with explicit ids in this transaction.
+///
+/// PostgreSQL: `nextval` of the column's sequence, `count` times in one
+/// round trip. SQLite: the ids after the larger of the table's
+/// `sqlite_sequence` entry and its greatest id; the caller's transaction
+/// must be a write transaction (`BEGIN IMMEDIATE`, as
+/// [`super::ledger::write::begin_write`] starts), whose lock keeps those ids
+/// ours until it ends.
+///
+/// # Errors
+/// Database failures.
+pub async fn reserve_ids<C: ConnectionTrait>(
+    conn: &C,
+    table: &'static str,
+    count: usize,
+) -> Result<Vec<i64>, DbErr> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let n = i64::try_from(count).map_err(|_| DbErr::Custom(format!("{count} ids is too many")))?;
+    let backend = conn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let rows = conn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id \
+                     FROM generate_series(1, $1::bigint)"
+                ),
+                [Value::from(n)],
+            ))
+            .await?;
+        let mut ids = rows
+            .iter()
+            .map(|row| row.try_get::<i64>("", "id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.sort_unstable();
+        if ids.len() != count {
+            return Err(DbErr::Custom(format!(
+                "asked for {count} {table} ids, got {}",
+                ids.len()
+            )));
+        }
+        return Ok(ids);
+    }
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT MAX(\
+                   COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), \
+                   COALESCE((SELECT MAX(id) FROM {table}), 0)) AS last"
+            ),
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom(format!("no last {table} id")))?;
+    let last: i64 = row.try_get("", "last")?;
+    Ok((1..=n).map(|i| last + i).collect())
+}
+
+/// `count` bound-value placeholders for `backend`, numbered from `first`
+/// (1-based) on PostgreSQL, joined by commas: `$3, $4` or `?, ?`.
+#[must_use]
+pub fn placeholders(backend: DbBackend, first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| {
+            if backend == DbBackend::Postgres {
+                format!("${i}")
+            } else {
+                "?".to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_statements_stay_small_and_sqlite_within_its_value_limit() {
+        let pg = StatementSize::of(DbBackend::Postgres);
+        assert_eq!(pg.rows_of(100), 81);
+        assert_eq!(pg.rows_of(100_000), 1);
+        let sqlite = StatementSize::of(DbBackend::Sqlite);
+        assert_eq!(sqlite.rows_of(100), 1_000);
+        assert_eq!(sqlite.rows_of_values(40, 400), 819);
+        assert_eq!(pg.cut([5_000, 5_000, 100, 9_000, 1]), vec![2, 2, 1]);
+        assert_eq!(
+            sqlite.cut(std::iter::repeat_n(10, 2_500)),
+            vec![1_000, 1_000, 500]
+        );
+        assert!(pg.cut([]).is_empty());
+    }
+
+    #[test]
+    fn placeholders_number_on_postgres_only() {
+        assert_eq!(placeholders(DbBackend::Postgres, 3, 2), "$3, $4");
+        assert_eq!(placeholders(DbBackend::Sqlite, 3, 2), "?, ?");
+        assert_eq!(placeholders(DbBackend::Sqlite, 1, 0), "");
+    }
+}

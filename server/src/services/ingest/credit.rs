@@ -1,0 +1,188 @@
+//! Crediting decided actions: one ledger batch for all of them (each from
+//! its partner's issuance shard to the citizen), one upsert of the
+//! citizens' daily totals, and the roll-ups gathered for the caller's flush.
+
+use super::ISSUANCE_SHARDS;
+use crate::entities::user_daily_totals;
+use crate::services::bulk::StatementSize;
+use crate::services::ledger::accounts::{self, Account, AccountSpec, issuance_shard};
+use crate::services::ledger::{self, LedgerResult, ObjectRef, TransferRequest};
+use crate::services::rollups::Pending;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use std::collections::{BTreeMap, HashMap};
+use tanpu_core::ledger::TransferReason;
+use tanpu_core::rules::calendar::city_date;
+use tanpu_core::{GramsCo2e, PartnerId, Points, UserId};
+
+/// An accepted action to credit.
+#[derive(Clone, Debug)]
+pub(super) struct Credit {
+    /// Where the points come from: its partner, or `None` for a citizen's
+    /// own claim.
+    pub(super) partner: Option<PartnerId>,
+    /// Who earns them.
+    pub(super) user: UserId,
+    /// The stored action it pays for.
+    pub(super) action_id: i64,
+    /// The action's kind.
+    pub(super) kind: String,
+    /// When the action started (its city-time day is the day it counts on).
+    pub(super) started_at: DateTime<Utc>,
+    /// Points to credit (zero credits nothing in the ledger but still
+    /// counts the action).
+    pub(super) points: Points,
+    /// Its reduction.
+    pub(super) co2e: GramsCo2e,
+}
+
+/// Where an action's credits are issued from: its partner's issuance
+/// account, or the citizens' claims account for self-declared actions.
+fn issuance_source(partner: Option<PartnerId>) -> String {
+    partner.map_or_else(|| "claims".to_owned(), |p| format!("partner-{p}"))
+}
+
+/// Opens (if need be) and locks the ledger accounts of `users`, in id
+/// order, before their totals are read: see [`accounts::lock`]. Returns
+/// them by code, for [`credit_all`].
+///
+/// # Errors
+/// Database failures.
+pub(super) async fn lock_citizens<C: ConnectionTrait>(
+    conn: &C,
+    users: impl IntoIterator<Item = UserId>,
+) -> LedgerResult<HashMap<String, Account>> {
+    let specs: Vec<AccountSpec> = users.into_iter().map(AccountSpec::Citizen).collect();
+    let opened = accounts::open_many(conn, &specs).await?;
+    let ids: Vec<_> = opened.values().map(|a| a.id).collect();
+    accounts::lock(conn, &ids).await?;
+    Ok(opened)
+}
+
+/// Credits `credits` in one ledger batch and returns each one's transfer
+/// id (`None` for zero points), in order. Accounts not in `opened` are
+/// opened.
+///
+/// # Errors
+/// Database failures; ledger refusals (none are expected: issuance accounts
+/// may go negative).
+pub(super) async fn credit_all<C: ConnectionTrait>(
+    conn: &C,
+    credits: &[Credit],
+    opened: &mut HashMap<String, Account>,
+    pending: &mut Pending,
+) -> LedgerResult<Vec<Option<i64>>> {
+    let paid: Vec<&Credit> = credits.iter().filter(|c| c.points.0 > 0).collect();
+    let sides: Vec<(AccountSpec, AccountSpec)> = paid
+        .iter()
+        .map(|c| {
+            (
+                AccountSpec::Issuance {
+                    source: issuance_source(c.partner),
+                    shard: issuance_shard(c.user, ISSUANCE_SHARDS),
+                },
+                AccountSpec::Citizen(c.user),
+            )
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for (issuer, citizen) in &sides {
+        for spec in [issuer, citizen] {
+            if !opened.contains_key(&spec.code()?) {
+                missing.push(spec.clone());
+            }
+        }
+    }
+    if !missing.is_empty() {
+        opened.extend(accounts::open_many(conn, &missing).await?);
+    }
+    let mut requests = Vec::with_capacity(paid.len());
+    for (credit, (issuer, citizen)) in paid.iter().zip(&sides) {
+        let id_of = |spec: &AccountSpec| -> LedgerResult<_> {
+            let code = spec.code()?;
+            opened.get(&code).map(|a| a.id).ok_or_else(|| {
+                ledger::LedgerError::Database(sea_orm::DbErr::RecordNotFound(format!(
+                    "ledger account {code} was not opened"
+                )))
+            })
+        };
+        requests.push(TransferRequest {
+            debit: id_of(issuer)?,
+            credit: id_of(citizen)?,
+            amount: credit.points,
+            reason: TransferReason::GreenAction,
+            object: Some(ObjectRef {
+                kind: "action".to_owned(),
+                id: credit.action_id.to_string(),
+            }),
+            memo: None,
+        });
+    }
+    let mut transfers = if requests.is_empty() {
+        Vec::new()
+    } else {
+        ledger::transfer::transfer_batch_in(conn, requests, None)
+            .await?
+            .transfers
+    }
+    .into_iter();
+    let ids = credits
+        .iter()
+        .map(|c| {
+            (c.points.0 > 0)
+                .then(|| transfers.next().map(|t| t.id.0))
+                .flatten()
+        })
+        .collect();
+
+    let mut daily: BTreeMap<(i64, NaiveDate, &str), (i64, i64, i64)> = BTreeMap::new();
+    for credit in credits {
+        let day = city_date(credit.started_at);
+        pending.credited(credit.user.0, day, &credit.kind, credit.co2e, credit.points);
+        let sums = daily
+            .entry((credit.user.0, day, credit.kind.as_str()))
+            .or_default();
+        sums.0 += credit.points.0;
+        sums.1 += credit.co2e.0;
+        sums.2 += 1;
+    }
+    add_user_daily(conn, &daily).await?;
+    Ok(ids)
+}
+
+/// Adds to the citizens' daily totals, in key order (so concurrent batches
+/// take the rows' locks in the same order), a few hundred rows a statement.
+async fn add_user_daily<C: ConnectionTrait>(
+    conn: &C,
+    daily: &BTreeMap<(i64, NaiveDate, &str), (i64, i64, i64)>,
+) -> LedgerResult<()> {
+    use user_daily_totals::Column as C;
+    let adds = |col: C, name: &str| {
+        Expr::col((user_daily_totals::Entity, col)).add(Expr::cust(format!("excluded.{name}")))
+    };
+    let rows: Vec<_> = daily.iter().collect();
+    let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(6, 6 * 12);
+    for chunk in rows.chunks(per_statement) {
+        user_daily_totals::Entity::insert_many(chunk.iter().map(
+            |((user, day, kind), (points, co2e, actions))| user_daily_totals::ActiveModel {
+                user_id: Set(*user),
+                day: Set(*day),
+                kind: Set((*kind).to_owned()),
+                points: Set(*points),
+                co2e_g: Set(*co2e),
+                actions: Set(*actions),
+            },
+        ))
+        .on_conflict(
+            OnConflict::columns([C::UserId, C::Day, C::Kind])
+                .value(C::Points, adds(C::Points, "points"))
+                .value(C::Co2eG, adds(C::Co2eG, "co2e_g"))
+                .value(C::Actions, adds(C::Actions, "actions"))
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}

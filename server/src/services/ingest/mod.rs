@@ -1,0 +1,362 @@
+//! Partner ingestion: every record verified, decided and — when accepted —
+//! credited, exactly once.
+//!
+//! A batch runs in one write transaction (retried as a whole on contention)
+//! and is worked set-based ([`batch`]): the records are read, the partner's
+//! earlier records, the bindings and the citizens' facts are looked up for
+//! the whole batch at once, each record is decided in order in memory (a
+//! partner never names a user: the citizen comes from a binding; the rule
+//! is the version in force at the record's time), and what was decided is
+//! written in a few multi-row statements with one ledger batch for the
+//! credits. Records later in a batch see the credits of earlier ones, so
+//! caps hold within a batch too.
+//!
+//! Late bindings ([`credit_newly_bound`]) and reviews (`super::review`) use
+//! the same facts, evaluator and crediting for their few records.
+
+mod batch;
+mod credit;
+mod facts;
+mod record;
+
+use self::credit::Credit;
+use self::facts::Facts;
+use super::ledger::{self, LedgerError, LedgerResult};
+use super::partners::AuthenticatedPartner;
+use super::rollups::Pending;
+use super::rules as rule_store;
+use super::{ServiceError, ServiceResult};
+use crate::config::Secret;
+use crate::entities::actions;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, SqlErr,
+};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tanpu_core::api::{RecordResult, RecordStatus};
+use tanpu_core::rules::{
+    Action, ActionKind, Context, Decision, Quantity, ReasonCode, RuleVersion, Unit, evaluate,
+};
+use tanpu_core::{GramsCo2e, PartnerId, Points, UserId};
+
+/// The most records one batch may carry.
+pub const MAX_BATCH: usize = 1_000;
+
+/// How often a batch is run again after losing a race for a record.
+const RACE_ATTEMPTS: u32 = 3;
+
+/// How many issuance shards each partner credits from, so that concurrent
+/// batches for different citizens do not all wait on one account row.
+const ISSUANCE_SHARDS: u32 = 16;
+
+/// Verifies and credits a batch of raw records.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for more than [`MAX_BATCH`] records; database
+/// failures (nothing of the batch is then written).
+pub async fn ingest_batch(
+    db: &DatabaseConnection,
+    binding_key: &Secret,
+    partner: &AuthenticatedPartner,
+    records: Vec<Value>,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<RecordResult>> {
+    if records.len() > MAX_BATCH {
+        return Err(ServiceError::Invalid {
+            field: "records",
+            reason: "too_many_records".to_owned(),
+        });
+    }
+    // Each attempt owns what it reads: the retry loop may run it again.
+    let records = Arc::new(records);
+    let mut attempt = 1;
+    loop {
+        let result = ledger::write::with_retry(db, |txn| {
+            let (records, key, partner) =
+                (Arc::clone(&records), binding_key.clone(), partner.clone());
+            Box::pin(async move { batch::run(txn, &key, &partner, &records, now).await })
+        })
+        .await;
+        match result {
+            // Another request stored one of these records first (a partner
+            // retrying while its first attempt was still running): run the
+            // batch again, and that record is now a duplicate.
+            Err(LedgerError::Database(e))
+                if attempt < RACE_ATTEMPTS
+                    && matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                attempt += 1;
+            }
+            other => return other.map_err(ServiceError::from),
+        }
+    }
+}
+
+/// The stored decision of one of the partner's records.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] when this partner sent no such record.
+pub async fn decision_of(
+    db: &DatabaseConnection,
+    partner: &AuthenticatedPartner,
+    external_id: &str,
+) -> ServiceResult<RecordResult> {
+    let row = actions::Entity::find()
+        .filter(actions::Column::PartnerId.eq(partner.id.0))
+        .filter(actions::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    result_of(&row, None)
+}
+
+/// Credits the records that arrived for a card or plate before it was bound
+/// (rejected as `unbound_subject`), now that `user` has bound it: each is
+/// decided again as of `now`, so the claim window still applies and a
+/// record too old is rejected as `too_old`. Returns how many were credited.
+///
+/// # Errors
+/// Database failures (nothing is then changed).
+pub async fn credit_newly_bound(
+    db: &DatabaseConnection,
+    user: UserId,
+    subject_kind: &str,
+    subject_hash: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<u32> {
+    let (kind, hash) = (subject_kind.to_owned(), subject_hash.to_owned());
+    ledger::write::with_retry(db, |txn| {
+        let (kind, hash) = (kind.clone(), hash.clone());
+        Box::pin(async move {
+            let waiting = actions::Entity::find()
+                .filter(actions::Column::SubjectKind.eq(kind))
+                .filter(actions::Column::SubjectHash.eq(hash))
+                .filter(actions::Column::UserId.is_null())
+                .filter(actions::Column::Status.eq("rejected"))
+                .all(txn)
+                .await?;
+            let waiting: Vec<(actions::Model, Action, i64)> = waiting
+                .into_iter()
+                .filter(|row| row.reasons == r#"["unbound_subject"]"#)
+                .filter_map(|row| {
+                    let action = stored_action(&row)?;
+                    let partner = row.partner_id?;
+                    Some((row, action, partner))
+                })
+                .collect();
+            if waiting.is_empty() {
+                return Ok(0);
+            }
+            let rules = rule_store::published_by_kind(txn).await.map_err(svc)?;
+            let mut opened = credit::lock_citizens(txn, [user]).await?;
+            let pairs: Vec<_> = waiting
+                .iter()
+                .map(|(_, action, _)| (user, action))
+                .collect();
+            let mut facts = Facts::load(txn, &pairs).await?;
+            let mut pending = Pending::default();
+            let mut decided = Vec::with_capacity(waiting.len());
+            let mut credits = Vec::new();
+            for (row, action, partner) in &waiting {
+                let outcome = decide_with(&rules, action, |a| facts.context(user, a, now));
+                let (points, co2e) = outcome.amounts();
+                facts.record(user, action, outcome.status, points);
+                let mut updated = row.clone();
+                updated.user_id = Some(user.0);
+                apply_outcome(&mut updated, &outcome);
+                if outcome.status == RecordStatus::Accepted {
+                    credits.push(Credit {
+                        partner: Some(PartnerId(*partner)),
+                        user,
+                        action_id: row.id,
+                        kind: row.kind.clone(),
+                        started_at: action.started_at,
+                        points,
+                        co2e,
+                    });
+                }
+                decided.push((row, updated));
+            }
+            let transfers = credit::credit_all(txn, &credits, &mut opened, &mut pending).await?;
+            let paid: HashMap<i64, Option<i64>> =
+                credits.iter().map(|c| c.action_id).zip(transfers).collect();
+            for (before, mut after) in decided {
+                after.transfer_id = paid.get(&after.id).copied().flatten();
+                pending.undecided(before);
+                pending.decided(&after);
+                after.into_active_model().reset_all().update(txn).await?;
+            }
+            pending.flush(txn).await?;
+            Ok(u32::try_from(credits.len()).unwrap_or(u32::MAX))
+        })
+    })
+    .await
+    .map_err(ServiceError::from)
+}
+
+/// Writes a decision into a stored action's fields.
+fn apply_outcome(row: &mut actions::Model, outcome: &Outcome) {
+    let decision = outcome.decision.as_ref();
+    let (points, co2e) = outcome.amounts();
+    let reasons: Vec<&str> = outcome.reasons.iter().map(|r| r.as_str()).collect();
+    row.status = status_name(outcome.status).to_owned();
+    row.points = points.0;
+    row.co2e_g = co2e.0;
+    row.reasons = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+    row.breakdown = decision.and_then(|d| serde_json::to_string(d.breakdown()).ok());
+    row.rule_version_id = decision
+        .and_then(|d| d.breakdown().rule_version_id)
+        .map(|id| id.0);
+}
+
+/// The action a stored record describes; `None` if it cannot be rebuilt.
+pub(super) fn stored_action(row: &actions::Model) -> Option<Action> {
+    let kind = ActionKind::parse(&row.kind).ok()?;
+    let unit = Unit::from_name(&row.unit)?;
+    let quantity = Quantity::from_thousandths(row.quantity_milli)?;
+    let attributes: serde_json::Map<String, Value> = serde_json::from_str(&row.attributes).ok()?;
+    let mut action = Action::new(kind, quantity, unit, row.started_at?);
+    action.ended_at = row.ended_at;
+    action.attributes = record::attributes_of(&attributes);
+    Some(action)
+}
+
+/// Inside the ledger's retry loop errors are ledger errors: database errors
+/// keep their identity (so contention is retried), other services' errors
+/// pass through whole.
+pub(super) fn svc(err: ServiceError) -> LedgerError {
+    LedgerError::Service(Box::new(err))
+}
+
+/// A record's outcome before it is stored.
+pub(super) struct Outcome {
+    pub(super) status: RecordStatus,
+    pub(super) reasons: Vec<ReasonCode>,
+    pub(super) decision: Option<Decision>,
+}
+
+impl Outcome {
+    /// The points and reduction the decision gives (a held action's are
+    /// what it would earn if approved).
+    pub(super) fn amounts(&self) -> (Points, GramsCo2e) {
+        let decision = self.decision.as_ref();
+        (
+            decision.map_or(Points(0), Decision::points),
+            decision.map_or(GramsCo2e(0), Decision::co2e),
+        )
+    }
+
+    pub(super) fn rejected(reason: ReasonCode) -> Self {
+        Self {
+            status: RecordStatus::Rejected,
+            reasons: vec![reason],
+            decision: None,
+        }
+    }
+}
+
+/// The rule in force and the evaluator, for an action whose citizen is
+/// known (a citizen's claim): the citizen's account is locked and their
+/// facts read first.
+///
+/// # Errors
+/// Database failures.
+pub(super) async fn decide_for_citizen<C: ConnectionTrait>(
+    conn: &C,
+    rules: &HashMap<String, Vec<RuleVersion>>,
+    action: &Action,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> LedgerResult<Outcome> {
+    credit::lock_citizens(conn, [user]).await?;
+    let facts = Facts::load(conn, &[(user, action)]).await?;
+    Ok(decide_with(rules, action, |a| facts.context(user, a, now)))
+}
+
+/// The version of the rule for `action`'s kind in force at its time, and
+/// the evaluator with the context `context` gives (asked only when a rule
+/// applies).
+pub(super) fn decide_with(
+    rules: &HashMap<String, Vec<RuleVersion>>,
+    action: &Action,
+    context: impl FnOnce(&Action) -> Context,
+) -> Outcome {
+    let Some(rule) = rule_store::in_force(rules, action.kind.as_str(), action.started_at) else {
+        return Outcome::rejected(ReasonCode::KindNotAllowed);
+    };
+    let decision = evaluate(action, rule, &context(action));
+    Outcome {
+        status: match &decision {
+            Decision::Accepted { .. } => RecordStatus::Accepted,
+            Decision::Rejected { .. } => RecordStatus::Rejected,
+            Decision::Held { .. } => RecordStatus::Held,
+        },
+        reasons: decision.reasons().to_vec(),
+        decision: Some(decision),
+    }
+}
+
+/// Credits a held action a reviewer approved and records the transfer on
+/// it.
+///
+/// # Errors
+/// Database failures.
+pub(super) async fn credit_held<C: ConnectionTrait>(
+    conn: &C,
+    row: &actions::Model,
+    user: UserId,
+    points: Points,
+    co2e: GramsCo2e,
+    pending: &mut Pending,
+) -> LedgerResult<()> {
+    let Some(started_at) = row.started_at else {
+        return Ok(());
+    };
+    let credit = Credit {
+        partner: row.partner_id.map(PartnerId),
+        user,
+        action_id: row.id,
+        kind: row.kind.clone(),
+        started_at,
+        points,
+        co2e,
+    };
+    let transfers = credit::credit_all(conn, &[credit], &mut HashMap::new(), pending).await?;
+    if let Some(transfer) = transfers.into_iter().flatten().next() {
+        let mut active: actions::ActiveModel = row.clone().into();
+        active.transfer_id = Set(Some(transfer));
+        active.update(conn).await?;
+    }
+    Ok(())
+}
+
+pub(super) fn status_name(status: RecordStatus) -> &'static str {
+    match status {
+        RecordStatus::Accepted => "accepted",
+        RecordStatus::Rejected | RecordStatus::Duplicate => "rejected",
+        RecordStatus::Held => "held",
+    }
+}
+
+/// The answer for a stored record; `as_status` overrides the status (for
+/// duplicates).
+fn result_of(row: &actions::Model, as_status: Option<RecordStatus>) -> ServiceResult<RecordResult> {
+    let stored = match row.status.as_str() {
+        "accepted" => RecordStatus::Accepted,
+        "held" => RecordStatus::Held,
+        _ => RecordStatus::Rejected,
+    };
+    let reasons: Vec<String> = serde_json::from_str(&row.reasons).map_err(|e| {
+        ServiceError::Internal(format!("action {} reasons unreadable: {e}", row.id))
+    })?;
+    Ok(RecordResult {
+        external_id: row.external_id.clone(),
+        status: as_status.unwrap_or(stored),
+        points: Points(row.points),
+        co2e_g: GramsCo2e(row.co2e_g),
+        reasons,
+    })
+}
