@@ -368,3 +368,96 @@ async fn administrators_can_run_the_ledger_proof_and_citizens_cannot() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+/// A 20 km bus ride of 22 minutes that started `minutes` after midnight of
+/// yesterday, city time (far below the bus speed limit, never overlapping
+/// rides 25 minutes apart).
+fn ride_yesterday(external_id: &str, minutes: i64) -> Value {
+    let city = FixedOffset::east_opt(8 * 3600).unwrap();
+    let yesterday = (Utc::now().with_timezone(&city) - Duration::days(1)).date_naive();
+    let midnight = yesterday
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_local_timezone(city)
+        .unwrap();
+    let start = midnight + Duration::minutes(minutes);
+    let mut ride = bus_ride(external_id, CARD, 20.0, 0);
+    ride["started_at"] = json!(start.to_rfc3339());
+    ride["ended_at"] = json!((start + Duration::minutes(22)).to_rfc3339());
+    ride
+}
+
+#[tokio::test]
+async fn a_record_repeated_within_a_batch_is_a_duplicate_of_its_first_occurrence() {
+    let city = city().await;
+    let ride = bus_ride("LC-BUS-TWICE", CARD, 5.0, 2);
+    let body = json!({ "records": [ride, ride] }).to_string();
+    let res = city
+        .app
+        .signed(
+            Method::POST,
+            "/api/v1/partner/actions/batch",
+            &city.bus,
+            &body,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let results: Value = res.json().await.unwrap();
+    let (first, second) = (&results["results"][0], &results["results"][1]);
+    assert_eq!(first["status"], "accepted");
+    assert_eq!(second["status"], "duplicate");
+    assert_eq!(second["points"], first["points"]);
+    assert!(first["points"].as_i64().unwrap() > 0);
+    assert_eq!(city.balance().await, first["points"].as_i64().unwrap());
+}
+
+#[tokio::test]
+async fn concurrent_batches_for_one_citizen_never_pass_the_daily_cap() {
+    // Each 20 km ride earns about 4,900 points (9,800 in the heating
+    // season); the bus rule caps a citizen at 10,000 a day. Six batches of
+    // two rides arrive at once: whatever their order, the day's credits
+    // reach the cap exactly and never pass it.
+    let city = city().await;
+    let bodies: Vec<String> = (0..6)
+        .map(|batch| {
+            let records: Vec<Value> = (0..2)
+                .map(|i| {
+                    let n = batch * 2 + i;
+                    ride_yesterday(&format!("LC-CAP-{n}"), n * 25)
+                })
+                .collect();
+            json!({ "records": records }).to_string()
+        })
+        .collect();
+    let sends = bodies.iter().map(|body| {
+        city.app
+            .signed(
+                Method::POST,
+                "/api/v1/partner/actions/batch",
+                &city.bus,
+                body,
+            )
+            .send()
+    });
+    let mut credited = 0;
+    let mut capped = 0;
+    for res in futures::future::join_all(sends).await {
+        let res = res.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        for result in body["results"].as_array().unwrap() {
+            credited += result["points"].as_i64().unwrap();
+            match result["status"].as_str().unwrap() {
+                "accepted" => {}
+                "rejected" if result["reasons"] == json!(["cap_reached"]) => capped += 1,
+                _ => panic!("unexpected {result}"),
+            }
+        }
+    }
+    assert_eq!(credited, 10_000, "the day's credits reach the cap exactly");
+    assert_eq!(city.balance().await, 10_000);
+    assert!(capped >= 1, "the rides past the cap say so");
+    assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}
