@@ -5,8 +5,10 @@ use crate::helpers::{PartnerCreds, Session, TestApp, spawn_app};
 use chrono::{Duration, FixedOffset, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tanpu_core::UserId;
-use tanpu_server::services::ledger;
+use tanpu_core::api::RecordStatus;
+use tanpu_core::{PartnerId, UserId};
+use tanpu_server::config::Secret;
+use tanpu_server::services::{ingest, ledger, partners};
 
 pub const CARD: &str = "3100 1234 5678 9012";
 
@@ -416,48 +418,41 @@ async fn a_record_repeated_within_a_batch_is_a_duplicate_of_its_first_occurrence
 #[tokio::test]
 async fn concurrent_batches_for_one_citizen_never_pass_the_daily_cap() {
     // Each 20 km ride earns about 4,900 points (9,800 in the heating
-    // season); the bus rule caps a citizen at 10,000 a day. Six batches of
-    // two rides arrive at once: whatever their order, the day's credits
-    // reach the cap exactly and never pass it.
+    // season); the bus rule caps a citizen at 10,000 a day. Twelve batches
+    // of one ride each go straight to the service at once (over HTTP each
+    // request's own commit of its webhook id staggers them): whatever their
+    // order, the day's credits reach the cap exactly and never pass it.
     let city = city().await;
-    let bodies: Vec<String> = (0..6)
-        .map(|batch| {
-            let records: Vec<Value> = (0..2)
-                .map(|i| {
-                    let n = batch * 2 + i;
-                    ride_yesterday(&format!("LC-CAP-{n}"), n * 25)
-                })
-                .collect();
-            json!({ "records": records }).to_string()
+    // A ride of another day first, so the citizen's ledger account exists
+    // and nothing but the lock on it keeps the batches apart.
+    let earlier = city.send(&bus_ride("LC-CAP-EARLIER", CARD, 2.0, 72)).await;
+    assert_eq!(earlier["status"], "accepted");
+    let earlier = earlier["points"].as_i64().unwrap();
+    let partner = partners::as_authenticated(&city.app.db, PartnerId(city.bus.id))
+        .await
+        .unwrap();
+    let key = Secret::new("b".repeat(32));
+    let batches = (0..12).map(|n| {
+        let (db, key, partner) = (city.app.db.clone(), key.clone(), partner.clone());
+        tokio::spawn(async move {
+            let ride = ride_yesterday(&format!("LC-CAP-{n}"), n * 25);
+            ingest::ingest_batch(&db, &key, &partner, vec![ride], Utc::now()).await
         })
-        .collect();
-    let sends = bodies.iter().map(|body| {
-        city.app
-            .signed(
-                Method::POST,
-                "/api/v1/partner/actions/batch",
-                &city.bus,
-                body,
-            )
-            .send()
     });
     let mut credited = 0;
     let mut capped = 0;
-    for res in futures::future::join_all(sends).await {
-        let res = res.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let body: Value = res.json().await.unwrap();
-        for result in body["results"].as_array().unwrap() {
-            credited += result["points"].as_i64().unwrap();
-            match result["status"].as_str().unwrap() {
-                "accepted" => {}
-                "rejected" if result["reasons"] == json!(["cap_reached"]) => capped += 1,
-                _ => panic!("unexpected {result}"),
+    for batch in futures::future::join_all(batches).await {
+        for result in batch.unwrap().unwrap() {
+            credited += result.points.0;
+            match (result.status, result.reasons.as_slice()) {
+                (RecordStatus::Accepted, _) => {}
+                (RecordStatus::Rejected, [reason]) if reason == "cap_reached" => capped += 1,
+                other => panic!("unexpected {other:?}"),
             }
         }
     }
     assert_eq!(credited, 10_000, "the day's credits reach the cap exactly");
-    assert_eq!(city.balance().await, 10_000);
+    assert_eq!(city.balance().await, earlier + 10_000);
     assert!(capped >= 1, "the rides past the cap say so");
     assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
 }
