@@ -11,6 +11,7 @@
 //! - [`ledger`]: transfers per second, single and in batches of 1,000.
 
 pub mod dashboard;
+pub mod fill;
 pub mod ingest;
 pub mod ledger;
 pub mod simulate;
