@@ -9,11 +9,22 @@
 //! opens it ([`crate::db::connect_and_migrate`]).
 //!
 //! - [`ledger`]: transfers per second, single and in batches of 1,000.
+//! - [`ingest`]: partner records credited per second over HTTP.
+//! - [`read`]: a citizen's pages under load, beside a bare axum handler.
+//! - [`scale`]: a citizen's pages as the ledger grows to ten million entries.
+//! - [`simulate`]: a draft rule over a million stored actions.
+//! - [`dashboard`]: the administrators' dashboard at a million citizens.
+//! - [`all`]: all of them, and the browser bundle, in one table.
 
+pub mod all;
+pub mod city;
 pub mod dashboard;
 pub mod fill;
 pub mod ingest;
 pub mod ledger;
+pub mod load;
+pub mod read;
+pub mod scale;
 pub mod simulate;
 
 use crate::config::DatabaseArgs;
@@ -48,6 +59,29 @@ pub enum BenchCommand {
     Ingest(ingest::IngestArgs),
     /// The administrators' dashboard at a million citizens.
     Dashboard(dashboard::DashboardArgs),
+    /// A citizen's summary and actions under load, beside a bare axum
+    /// handler.
+    Read(read::ReadArgs),
+    /// A citizen's pages with 10 thousand to 10 million ledger entries.
+    Scale(scale::ScaleArgs),
+    /// Every benchmark in sequence, in one table.
+    All(all::AllArgs),
+}
+
+impl BenchCommand {
+    /// The benchmark's name, as typed after `tanpu bench`.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Ledger(_) => "ledger",
+            Self::Simulate(_) => "simulate",
+            Self::Ingest(_) => "ingest",
+            Self::Dashboard(_) => "dashboard",
+            Self::Read(_) => "read",
+            Self::Scale(_) => "scale",
+            Self::All(_) => "all",
+        }
+    }
 }
 
 /// Runs a benchmark on SQLite and, with [`BenchOptions::pg_url`], on
@@ -55,10 +89,46 @@ pub enum BenchCommand {
 /// standard error).
 ///
 /// # Errors
-/// A scratch database cannot be made, or the benchmark failed.
+/// A scratch database cannot be made, or the benchmark failed (for `all`:
+/// any of them, after the table is printed).
 pub async fn run(options: &BenchOptions, which: &BenchCommand) -> Result<(), String> {
     let machine = Machine::detect();
     eprintln!("machine: {machine}");
+    let BenchCommand::All(args) = which else {
+        let rows = measure(options, which).await?;
+        print!("{}", render(&machine, &rows));
+        return Ok(());
+    };
+    let mut rows = Vec::new();
+    let mut failed = Vec::new();
+    for step in all::steps(args) {
+        eprintln!("bench all: {}", step.command.name());
+        match measure(options, &step.command).await {
+            Ok(more) => rows.extend(more.into_iter().map(|mut row| {
+                if step.reduced {
+                    row.settings = format!("reduced for `all`: {}", row.settings);
+                }
+                row
+            })),
+            Err(e) => {
+                rows.push(all::failed_row(&step.command, &e));
+                failed.push(step.command.name());
+            }
+        }
+    }
+    if !args.no_frontend {
+        rows.extend(all::frontend().await);
+    }
+    print!("{}", render(&machine, &rows));
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failed.join(", ")))
+    }
+}
+
+/// One benchmark on each backend's scratch database; the rows of all.
+async fn measure(options: &BenchOptions, which: &BenchCommand) -> Result<Vec<Row>, String> {
     let parent = options
         .scratch_dir
         .clone()
@@ -81,15 +151,15 @@ pub async fn run(options: &BenchOptions, which: &BenchCommand) -> Result<(), Str
         if failure.is_none() {
             let result = async {
                 let db = scratch.open().await?;
+                let backend = scratch.backend();
                 let rows = match which {
-                    BenchCommand::Ledger(args) => ledger::run(&db, scratch.backend(), args).await,
-                    BenchCommand::Ingest(args) => ingest::run(&db, scratch.backend(), args).await,
-                    BenchCommand::Dashboard(args) => {
-                        dashboard::run(&db, scratch.backend(), args).await
-                    }
-                    BenchCommand::Simulate(args) => {
-                        simulate::run(&db, scratch.backend(), args).await
-                    }
+                    BenchCommand::Ledger(args) => ledger::run(&db, backend, args).await,
+                    BenchCommand::Ingest(args) => ingest::run(&db, backend, args).await,
+                    BenchCommand::Dashboard(args) => dashboard::run(&db, backend, args).await,
+                    BenchCommand::Simulate(args) => simulate::run(&db, backend, args).await,
+                    BenchCommand::Read(args) => read::run(&db, backend, args).await,
+                    BenchCommand::Scale(args) => scale::run(&db, backend, args).await,
+                    BenchCommand::All(_) => Err("`all` does not nest".to_owned()),
                 };
                 db.close().await.ok();
                 rows
@@ -102,11 +172,10 @@ pub async fn run(options: &BenchOptions, which: &BenchCommand) -> Result<(), Str
         }
         scratch.remove().await;
     }
-    if let Some(e) = failure {
-        return Err(e);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(rows),
     }
-    print!("{}", render(&machine, &rows));
-    Ok(())
 }
 
 /// The machine a table was measured on.
@@ -174,6 +243,10 @@ pub enum Verdict {
     Miss,
     /// No target: the figure is for information.
     Info,
+    /// Not run on this machine (the row says why).
+    Skipped,
+    /// The benchmark failed (the row says how).
+    Failed,
 }
 
 impl Verdict {
@@ -187,11 +260,23 @@ impl Verdict {
         }
     }
 
+    /// `lower` against an optional ceiling.
+    #[must_use]
+    pub fn at_most(figure: f64, target: Option<f64>) -> Self {
+        match target {
+            None => Self::Info,
+            Some(t) if figure <= t => Self::Pass,
+            Some(_) => Self::Miss,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Pass => "pass",
             Self::Miss => "MISS",
             Self::Info => "info",
+            Self::Skipped => "skipped",
+            Self::Failed => "FAILED",
         }
     }
 }
