@@ -16,7 +16,8 @@ use tanpu_core::api::{BatchResult, PartnerBatch, RecordResult};
 /// The largest body a partner may send (a batch of 1,000 records).
 pub const PARTNER_BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
-/// A request whose signature was checked, with its raw body (parsed only
+/// A request whose signature was checked and whose request id was
+/// remembered (so a replay is refused), with its raw body (parsed only
 /// after the check).
 pub struct SignedPartner {
     /// The partner that signed it.
@@ -25,40 +26,74 @@ pub struct SignedPartner {
     pub body: Bytes,
 }
 
+/// A request of records whose signature was checked; its request id is
+/// remembered by ingestion in the transaction that stores the records, so
+/// a request costs one durable commit, and a replay stores nothing.
+pub struct SignedRecords {
+    /// The partner that signed it.
+    pub partner: AuthenticatedPartner,
+    /// The `webhook-id`, not yet remembered.
+    pub request_id: String,
+    /// The body exactly as signed.
+    pub body: Bytes,
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A partner request's headers and its body, read whole (up to the route's
+/// limit).
+async fn read(req: Request, state: &AppState) -> Result<(HeaderMap, Bytes), AppError> {
+    let headers = req.headers().clone();
+    let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge {
+                limit_bytes: PARTNER_BODY_LIMIT_BYTES,
+            }
+        } else {
+            AppError::Validation {
+                message: format!("the body could not be read: {rejection}"),
+                details: serde_json::Value::Null,
+            }
+        }
+    })?;
+    Ok((headers, body))
+}
+
+fn signed_headers(headers: &HeaderMap) -> Option<SignedHeaders<'_>> {
+    Some(SignedHeaders {
+        id: header(headers, "webhook-id")?,
+        timestamp: header(headers, "webhook-timestamp")?,
+        signature: header(headers, "webhook-signature")?,
+    })
 }
 
 impl FromRequest<AppState> for SignedPartner {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let headers = req.headers().clone();
-        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge {
-                    limit_bytes: PARTNER_BODY_LIMIT_BYTES,
-                }
-            } else {
-                AppError::Validation {
-                    message: format!("the body could not be read: {rejection}"),
-                    details: serde_json::Value::Null,
-                }
-            }
-        })?;
-        let signed = match (
-            header(&headers, "webhook-id"),
-            header(&headers, "webhook-timestamp"),
-            header(&headers, "webhook-signature"),
-        ) {
-            (Some(id), Some(timestamp), Some(signature)) => Some(SignedHeaders {
-                id,
-                timestamp,
-                signature,
-            }),
-            _ => None,
-        };
+        let (headers, body) = read(req, state).await?;
         let partner = partners::authenticate(
+            &state.db,
+            &state.config.partner_key,
+            header(&headers, "tanpu-partner"),
+            signed_headers(&headers),
+            &body,
+            chrono::Utc::now().timestamp(),
+        )
+        .await?;
+        Ok(Self { partner, body })
+    }
+}
+
+impl FromRequest<AppState> for SignedRecords {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (headers, body) = read(req, state).await?;
+        let signed = signed_headers(&headers);
+        let partner = partners::verify_signature(
             &state.db,
             &state.config.partner_key,
             header(&headers, "tanpu-partner"),
@@ -67,7 +102,12 @@ impl FromRequest<AppState> for SignedPartner {
             chrono::Utc::now().timestamp(),
         )
         .await?;
-        Ok(Self { partner, body })
+        let request_id = signed.map(|h| h.id.to_owned()).unwrap_or_default();
+        Ok(Self {
+            partner,
+            request_id,
+            body,
+        })
     }
 }
 
@@ -96,7 +136,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
 /// `POST /api/v1/partner/actions`: one record, decided at once.
 pub async fn submit_one(
     State(state): State<AppState>,
-    signed: SignedPartner,
+    signed: SignedRecords,
 ) -> Result<Json<RecordResult>, AppError> {
     let record: serde_json::Value = parse_body(&signed.body)?;
     let mut results = ingest::ingest_batch(
@@ -105,6 +145,7 @@ pub async fn submit_one(
         &signed.partner,
         vec![record],
         chrono::Utc::now(),
+        Some(&signed.request_id),
     )
     .await?;
     results
@@ -117,7 +158,7 @@ pub async fn submit_one(
 /// each, in order.
 pub async fn submit_batch(
     State(state): State<AppState>,
-    signed: SignedPartner,
+    signed: SignedRecords,
 ) -> Result<Json<BatchResult>, AppError> {
     let batch: PartnerBatch = parse_body(&signed.body)?;
     let results = ingest::ingest_batch(
@@ -126,6 +167,7 @@ pub async fn submit_batch(
         &signed.partner,
         batch.records,
         chrono::Utc::now(),
+        Some(&signed.request_id),
     )
     .await?;
     Ok(Json(BatchResult { results }))

@@ -231,7 +231,8 @@ pub async fn list(db: &DatabaseConnection) -> ServiceResult<Vec<PartnerView>> {
 /// Authenticates a signed partner request: the partner named in
 /// `tanpu-partner` exists and is enabled, one signature matches one of its
 /// active secrets within the time tolerance, and the request id was not seen
-/// before. Nothing of the body is parsed before this succeeds.
+/// before (it is remembered now, in its own write). Nothing of the body is
+/// parsed before this succeeds.
 ///
 /// # Errors
 /// [`ServiceError::Unauthenticated`] for every failure, alike.
@@ -243,8 +244,38 @@ pub async fn authenticate(
     body: &[u8],
     now: i64,
 ) -> ServiceResult<AuthenticatedPartner> {
-    const REFUSED: ServiceError =
-        ServiceError::Unauthenticated("the request is not signed by an active partner");
+    let partner = verify_signature(db, master, partner_header, headers, body, now).await?;
+    let request_id = headers.map(|h| h.id).unwrap_or_default();
+    // A write like the ingestion that follows, so it waits in the same queue.
+    let turn = super::ledger::write::writer_turn(db).await;
+    let fresh = remember_request(db, partner.id, request_id, now).await?;
+    drop(turn);
+    if !fresh {
+        return Err(replayed(partner.id, request_id));
+    }
+    Ok(partner)
+}
+
+/// The refusal of every partner request that fails authentication.
+const REFUSED: ServiceError =
+    ServiceError::Unauthenticated("the request is not signed by an active partner");
+
+/// [`authenticate`] without remembering the request id: for ingestion,
+/// which remembers it with [`remember_request`] in the transaction that
+/// stores the records (one durable commit per request instead of two). The
+/// caller must remember it before anything of the request takes effect, and
+/// refuse it with [`replayed`] if it was seen.
+///
+/// # Errors
+/// [`ServiceError::Unauthenticated`] for every failure, alike.
+pub async fn verify_signature(
+    db: &DatabaseConnection,
+    master: &Secret,
+    partner_header: Option<&str>,
+    headers: Option<SignedHeaders<'_>>,
+    body: &[u8],
+    now: i64,
+) -> ServiceResult<AuthenticatedPartner> {
     let id = partner_header
         .and_then(|h| h.trim().parse::<i64>().ok())
         .map(PartnerId)
@@ -266,12 +297,26 @@ pub async fn authenticate(
         tracing::info!(partner = %id, %reason, "partner request refused");
         return Err(REFUSED);
     }
-    // Remember the id for as long as its timestamp could be accepted: a
-    // write like the ingestion that follows, so it waits in the same queue.
-    let turn = super::ledger::write::writer_turn(db).await;
-    let seen = partner_webhook_ids::Entity::insert(partner_webhook_ids::ActiveModel {
-        partner_id: Set(id.0),
-        webhook_id: Set(headers.id.to_owned()),
+    Ok(AuthenticatedPartner {
+        id,
+        kinds: kinds_of(&partner)?,
+    })
+}
+
+/// Remembers a partner's request id for as long as its timestamp could be
+/// accepted; `false` if it was seen before (a replay).
+///
+/// # Errors
+/// Database failures.
+pub async fn remember_request<C: ConnectionTrait>(
+    conn: &C,
+    partner: PartnerId,
+    request_id: &str,
+    now: i64,
+) -> Result<bool, sea_orm::DbErr> {
+    let inserted = partner_webhook_ids::Entity::insert(partner_webhook_ids::ActiveModel {
+        partner_id: Set(partner.0),
+        webhook_id: Set(request_id.to_owned()),
         seen_at: Set(now),
     })
     .on_conflict(
@@ -282,17 +327,16 @@ pub async fn authenticate(
         .do_nothing()
         .to_owned(),
     )
-    .exec_without_returning(db)
+    .exec_without_returning(conn)
     .await?;
-    drop(turn);
-    if seen == 0 {
-        tracing::info!(partner = %id, webhook_id = headers.id, "replayed partner request refused");
-        return Err(REFUSED);
-    }
-    Ok(AuthenticatedPartner {
-        id,
-        kinds: kinds_of(&partner)?,
-    })
+    Ok(inserted > 0)
+}
+
+/// The refusal of a replayed request (logged).
+#[must_use]
+pub fn replayed(partner: PartnerId, request_id: &str) -> ServiceError {
+    tracing::info!(partner = %partner, webhook_id = request_id, "replayed partner request refused");
+    REFUSED
 }
 
 /// Forgets request ids older than twice the tolerance.

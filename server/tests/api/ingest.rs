@@ -436,7 +436,7 @@ async fn concurrent_batches_for_one_citizen_never_pass_the_daily_cap() {
         let (db, key, partner) = (city.app.db.clone(), key.clone(), partner.clone());
         tokio::spawn(async move {
             let ride = ride_yesterday(&format!("LC-CAP-{n}"), n * 25);
-            ingest::ingest_batch(&db, &key, &partner, vec![ride], Utc::now()).await
+            ingest::ingest_batch(&db, &key, &partner, vec![ride], Utc::now(), None).await
         })
     });
     let mut credited = 0;
@@ -455,4 +455,92 @@ async fn concurrent_batches_for_one_citizen_never_pass_the_daily_cap() {
     assert_eq!(city.balance().await, earlier + 10_000);
     assert!(capped >= 1, "the rides past the cap say so");
     assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn a_replayed_ingestion_request_gets_401_and_stores_nothing() {
+    // Ingestion remembers the request id in the transaction that stores the
+    // records: the replay of a record request is refused even with a new
+    // record in an identical envelope, and a request whose id was taken by
+    // another route is refused too.
+    let city = city().await;
+    let now = Utc::now().timestamp();
+    let first = bus_ride("LC-BUS-REPLAY-1", CARD, 5.0, 2).to_string();
+    let res = city
+        .app
+        .signed_at(
+            Method::POST,
+            "/api/v1/partner/actions",
+            &city.bus,
+            &first,
+            "msg_records_once",
+            now,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let balance = city.balance().await;
+    assert!(balance > 0);
+
+    let batch = json!({ "records": [bus_ride("LC-BUS-REPLAY-2", CARD, 5.0, 3)] }).to_string();
+    for (path, body) in [
+        ("/api/v1/partner/actions", first.as_str()),
+        ("/api/v1/partner/actions/batch", batch.as_str()),
+    ] {
+        let res = city
+            .app
+            .signed_at(Method::POST, path, &city.bus, body, "msg_records_once", now)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let res = city
+        .app
+        .signed(
+            Method::GET,
+            "/api/v1/partner/actions/LC-BUS-REPLAY-2",
+            &city.bus,
+            "",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "the replayed batch stored nothing"
+    );
+    assert_eq!(city.balance().await, balance);
+
+    // An id first used on another route cannot carry records either.
+    let res = city
+        .app
+        .signed_at(
+            Method::GET,
+            "/api/v1/partner/me",
+            &city.bus,
+            "",
+            "msg_me",
+            now,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = city
+        .app
+        .signed_at(
+            Method::POST,
+            "/api/v1/partner/actions/batch",
+            &city.bus,
+            &batch,
+            "msg_me",
+            now,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }

@@ -214,7 +214,7 @@ async fn apply(
     let results = if records.is_empty() {
         Vec::new()
     } else {
-        ingest::ingest_batch(db, key, partner, records, Utc::now()).await?
+        ingest::ingest_batch(db, key, partner, records, Utc::now(), None).await?
     };
     let mut counts: HashMap<&'static str, i64> = HashMap::new();
     for (result, line) in results.into_iter().zip(record_lines) {

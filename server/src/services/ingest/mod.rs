@@ -22,7 +22,7 @@ mod record;
 use self::credit::Credit;
 use self::facts::Facts;
 use super::ledger::{self, LedgerError, LedgerResult};
-use super::partners::AuthenticatedPartner;
+use super::partners::{self, AuthenticatedPartner};
 use super::rollups::Pending;
 use super::rules as rule_store;
 use super::{ServiceError, ServiceResult};
@@ -52,10 +52,13 @@ const RACE_ATTEMPTS: u32 = 3;
 /// batches for different citizens do not all wait on one account row.
 const ISSUANCE_SHARDS: u32 = 16;
 
-/// Verifies and credits a batch of raw records.
+/// Verifies and credits a batch of raw records. With `request_id` (a
+/// signed request's `webhook-id`, checked but not yet remembered), the id
+/// is remembered in the same transaction, and a replay stores nothing.
 ///
 /// # Errors
-/// [`ServiceError::Invalid`] for more than [`MAX_BATCH`] records; database
+/// [`ServiceError::Invalid`] for more than [`MAX_BATCH`] records;
+/// [`ServiceError::Unauthenticated`] for a replayed request; database
 /// failures (nothing of the batch is then written).
 pub async fn ingest_batch(
     db: &DatabaseConnection,
@@ -63,6 +66,7 @@ pub async fn ingest_batch(
     partner: &AuthenticatedPartner,
     records: Vec<Value>,
     now: DateTime<Utc>,
+    request_id: Option<&str>,
 ) -> ServiceResult<Vec<RecordResult>> {
     if records.len() > MAX_BATCH {
         return Err(ServiceError::Invalid {
@@ -77,7 +81,17 @@ pub async fn ingest_batch(
         let result = ledger::write::with_retry(db, |txn| {
             let (records, key, partner) =
                 (Arc::clone(&records), binding_key.clone(), partner.clone());
-            Box::pin(async move { batch::run(txn, &key, &partner, &records, now).await })
+            let request_id = request_id.map(str::to_owned);
+            Box::pin(async move {
+                if let Some(id) = request_id.as_deref() {
+                    let fresh =
+                        partners::remember_request(txn, partner.id, id, now.timestamp()).await?;
+                    if !fresh {
+                        return Err(svc(partners::replayed(partner.id, id)));
+                    }
+                }
+                batch::run(txn, &key, &partner, &records, now).await
+            })
         })
         .await;
         match result {
