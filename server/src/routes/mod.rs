@@ -25,6 +25,7 @@ mod static_files;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::services::ServiceResult;
+use crate::services::ingest::singles::Singles;
 use crate::services::tokens::AccessTokens;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub static_files: StaticFiles,
     /// Signs and checks access tokens.
     pub tokens: AccessTokens,
+    /// Single partner records, committed in groups.
+    pub singles: Singles,
 }
 
 impl AppState {
@@ -68,7 +71,9 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> ServiceResult<Self> {
         let static_files = StaticFiles::new(&config.dist);
         let tokens = AccessTokens::new(&config.jwt_secret)?;
+        let singles = Singles::new(db.clone(), config.binding_key.clone());
         Ok(Self {
+            singles,
             db,
             config: Arc::new(config),
             static_files,

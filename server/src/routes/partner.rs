@@ -133,25 +133,19 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
     super::extract::parse(body)
 }
 
-/// `POST /api/v1/partner/actions`: one record, decided at once.
+/// `POST /api/v1/partner/actions`: one record, decided at once (committed
+/// with the records other requests of the partner sent at the same moment:
+/// see [`crate::services::ingest::singles`]).
 pub async fn submit_one(
     State(state): State<AppState>,
     signed: SignedRecords,
 ) -> Result<Json<RecordResult>, AppError> {
     let record: serde_json::Value = parse_body(&signed.body)?;
-    let mut results = ingest::ingest_batch(
-        &state.db,
-        &state.config.binding_key,
-        &signed.partner,
-        vec![record],
-        chrono::Utc::now(),
-        Some(&signed.request_id),
-    )
-    .await?;
-    results
-        .pop()
-        .map(Json)
-        .ok_or_else(|| AppError::Internal("a batch of one gave no result".into()))
+    let result = state
+        .singles
+        .submit(signed.partner, record, signed.request_id)
+        .await?;
+    Ok(Json(result))
 }
 
 /// `POST /api/v1/partner/actions/batch`: up to 1,000 records, one result

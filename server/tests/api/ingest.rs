@@ -544,3 +544,67 @@ async fn a_replayed_ingestion_request_gets_401_and_stores_nothing() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn concurrent_single_records_are_committed_in_groups_and_each_answered() {
+    // Singles that arrive together share a transaction: every sender gets
+    // its own record's answer, every record is credited once, and of two
+    // requests with one id exactly one is taken.
+    let city = city().await;
+    let bodies: Vec<String> = (0..40)
+        .map(|n| ride_yesterday(&format!("LC-GROUP-{n}"), n * 25).to_string())
+        .collect();
+    let sends = bodies.iter().map(|body| {
+        city.app
+            .signed(Method::POST, "/api/v1/partner/actions", &city.bus, body)
+            .send()
+    });
+    let mut credited = 0;
+    for (n, res) in futures::future::join_all(sends)
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        let res = res.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["external_id"], format!("LC-GROUP-{n}"));
+        credited += body["points"].as_i64().unwrap();
+    }
+    assert_eq!(credited, 10_000, "the day's cap holds across a group too");
+    assert_eq!(city.balance().await, credited);
+
+    let now = Utc::now().timestamp();
+    let twins = ["LC-TWIN-A", "LC-TWIN-B"].map(|id| bus_ride(id, CARD, 3.0, 1).to_string());
+    let sends = twins.iter().map(|body| {
+        city.app
+            .signed_at(
+                Method::POST,
+                "/api/v1/partner/actions",
+                &city.bus,
+                body,
+                "msg_twin",
+                now,
+            )
+            .send()
+    });
+    let statuses: Vec<StatusCode> = futures::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|res| res.unwrap().status())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}

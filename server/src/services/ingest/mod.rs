@@ -18,6 +18,7 @@ mod batch;
 mod credit;
 mod facts;
 mod record;
+pub mod singles;
 
 use self::credit::Credit;
 use self::facts::Facts;
@@ -30,8 +31,8 @@ use crate::config::Secret;
 use crate::entities::actions;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, Set, SqlErr,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -74,24 +75,49 @@ pub async fn ingest_batch(
             reason: "too_many_records".to_owned(),
         });
     }
+    let request = RecordRequest {
+        request_id: request_id.map(str::to_owned),
+        records,
+    };
+    ingest_requests(db, binding_key, partner, vec![request], now)
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(ServiceError::Internal("a request gave no answer".into())))
+}
+
+/// One partner request's records, and its id to remember (if it is a
+/// signed request whose id was not remembered yet).
+#[derive(Clone, Debug)]
+pub struct RecordRequest {
+    /// The request's `webhook-id`.
+    pub request_id: Option<String>,
+    /// Its records.
+    pub records: Vec<Value>,
+}
+
+/// Ingests several requests of one partner in one transaction — one
+/// durable commit for all of them (group commit, [`singles`]). Each
+/// request's id is remembered first; a replayed request is answered
+/// [`ServiceError::Unauthenticated`] and none of its records is stored. The
+/// others' records are decided as one batch, in order.
+///
+/// # Errors
+/// Database failures (nothing of any request is then written).
+pub async fn ingest_requests(
+    db: &DatabaseConnection,
+    binding_key: &Secret,
+    partner: &AuthenticatedPartner,
+    requests: Vec<RecordRequest>,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<ServiceResult<Vec<RecordResult>>>> {
     // Each attempt owns what it reads: the retry loop may run it again.
-    let records = Arc::new(records);
+    let requests = Arc::new(requests);
     let mut attempt = 1;
     loop {
         let result = ledger::write::with_retry(db, |txn| {
-            let (records, key, partner) =
-                (Arc::clone(&records), binding_key.clone(), partner.clone());
-            let request_id = request_id.map(str::to_owned);
-            Box::pin(async move {
-                if let Some(id) = request_id.as_deref() {
-                    let fresh =
-                        partners::remember_request(txn, partner.id, id, now.timestamp()).await?;
-                    if !fresh {
-                        return Err(svc(partners::replayed(partner.id, id)));
-                    }
-                }
-                batch::run(txn, &key, &partner, &records, now).await
-            })
+            let (requests, key, partner) =
+                (Arc::clone(&requests), binding_key.clone(), partner.clone());
+            Box::pin(async move { run_requests(txn, &key, &partner, &requests, now).await })
         })
         .await;
         match result {
@@ -107,6 +133,51 @@ pub async fn ingest_batch(
             other => return other.map_err(ServiceError::from),
         }
     }
+}
+
+/// One attempt of [`ingest_requests`], in its transaction.
+async fn run_requests(
+    txn: &DatabaseTransaction,
+    key: &Secret,
+    partner: &AuthenticatedPartner,
+    requests: &[RecordRequest],
+    now: DateTime<Utc>,
+) -> LedgerResult<Vec<ServiceResult<Vec<RecordResult>>>> {
+    let mut fresh = Vec::with_capacity(requests.len());
+    let mut seen = std::collections::HashSet::new();
+    for request in requests {
+        let admitted = match request.request_id.as_deref() {
+            None => true,
+            // The first of two requests with one id in a group wins, as the
+            // first to commit would.
+            Some(id) => {
+                seen.insert(id)
+                    && partners::remember_request(txn, partner.id, id, now.timestamp()).await?
+            }
+        };
+        fresh.push(admitted);
+    }
+    let records: Vec<Value> = requests
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, admitted)| **admitted)
+        .flat_map(|(request, _)| request.records.iter().cloned())
+        .collect();
+    let mut results = batch::run(txn, key, partner, &records, now)
+        .await?
+        .into_iter();
+    Ok(requests
+        .iter()
+        .zip(fresh)
+        .map(|(request, admitted)| {
+            if admitted {
+                Ok(results.by_ref().take(request.records.len()).collect())
+            } else {
+                let id = request.request_id.as_deref().unwrap_or_default();
+                Err(partners::replayed(partner.id, id))
+            }
+        })
+        .collect())
 }
 
 /// The stored decision of one of the partner's records.
