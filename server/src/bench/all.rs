@@ -6,7 +6,8 @@
 //! By default the heavy benchmarks run smaller than their own defaults so
 //! that the whole run stays under a quarter of an hour on two cores (each
 //! reduced row says so in its settings); `--full` runs every benchmark at
-//! its own defaults instead, which takes about an hour there. A benchmark
+//! its own defaults instead, which takes far longer (scale and dashboard
+//! each load ten million ledger entries per backend). A benchmark
 //! that fails becomes a `FAILED` row and the others still run; the command
 //! then exits with an error after printing the table.
 
@@ -23,8 +24,8 @@ use std::path::{Path, PathBuf};
 /// Options of `tanpu bench all`.
 #[derive(Args, Clone, Debug)]
 pub struct AllArgs {
-    /// Run every benchmark at its own default size (about an hour on two
-    /// cores) rather than the reduced sizes.
+    /// Run every benchmark at its own default size rather than the reduced
+    /// sizes (far longer: ten million ledger entries, twice).
     #[arg(long)]
     pub full: bool,
     /// Leave out the browser benchmark.
