@@ -31,6 +31,12 @@ pub struct StatementSize {
 /// The most bound values one SQLite statement may carry.
 const SQLITE_MAX_VALUES: usize = 32_766;
 
+/// What one bound value adds to a statement's text: its placeholder and
+/// separator (`$1234, `). The text travels with the values (a statement
+/// whose row count differs from the last is parsed anew), so it counts
+/// against the budget too.
+pub const PLACEHOLDER_BYTES: usize = 8;
+
 impl StatementSize {
     /// The sizes for `backend`.
     #[must_use]
@@ -75,11 +81,12 @@ impl StatementSize {
     }
 
     /// Rows per statement for rows of `values` bound values of about
-    /// `row_bytes` bytes in all: [`Self::rows_of`], and never more values
-    /// than SQLite takes in one statement.
+    /// `row_bytes` bytes in all: [`Self::rows_of`] counting each value's
+    /// placeholder too, and never more values than SQLite takes in one
+    /// statement.
     #[must_use]
     pub fn rows_of_values(self, values: usize, row_bytes: usize) -> usize {
-        self.rows_of(row_bytes)
+        self.rows_of(row_bytes + values * PLACEHOLDER_BYTES)
             .min(SQLITE_MAX_VALUES / values.max(1))
             .max(1)
     }
@@ -174,6 +181,7 @@ mod tests {
         let sqlite = StatementSize::of(DbBackend::Sqlite);
         assert_eq!(sqlite.rows_of(100), 1_000);
         assert_eq!(sqlite.rows_of_values(40, 400), 819);
+        assert_eq!(pg.rows_of_values(1, 24), 256);
         assert_eq!(pg.cut([5_000, 5_000, 100, 9_000, 1]), vec![2, 2, 1]);
         assert_eq!(
             sqlite.cut(std::iter::repeat_n(10, 2_500)),

@@ -20,6 +20,7 @@ use crate::entities::{
     action_rollups, action_rollups_monthly, actions, active_citizens, active_counts, daily_totals,
     redemption_daily,
 };
+use crate::services::bulk::StatementSize;
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
@@ -28,9 +29,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use tanpu_core::rules::calendar::city_date;
 use tanpu_core::{GramsCo2e, Points};
 
-/// Rows per multi-row statement: small enough to stay well under 8 KiB of
-/// bound values (see `docs/PERFORMANCE.md` on PostgreSQL over TCP).
-const ROWS_PER_STATEMENT: usize = 100;
+/// Rows per upsert on `conn`'s backend, for rows of `values` bound values
+/// of about `bytes` bytes ([`StatementSize`]: small statements on
+/// PostgreSQL, large ones on SQLite, where each statement is cheap but
+/// costs a trip to its worker thread).
+fn rows_per_statement<C: ConnectionTrait>(conn: &C, values: usize, bytes: usize) -> usize {
+    StatementSize::of(conn.get_database_backend()).rows_of_values(values, bytes)
+}
 /// The longest district name kept.
 const DISTRICT_MAX_CHARS: usize = 32;
 
@@ -210,7 +215,7 @@ async fn flush_credited<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     use daily_totals::Column as C;
     let rows: Vec<_> = rows.iter().collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(rows_per_statement(conn, 5, 5 * 12 + 16)) {
         daily_totals::Entity::insert_many(chunk.iter().map(|((day, kind), sums)| {
             daily_totals::ActiveModel {
                 day: Set(*day),
@@ -242,7 +247,7 @@ async fn flush_credited<C: ConnectionTrait>(
 macro_rules! upsert_action_sums {
     ($conn:expr, $rows:expr, $table:ident, $first:ident, $First:ident) => {{
         use $table::Column as C;
-        for chunk in $rows.chunks(ROWS_PER_STATEMENT) {
+        for chunk in $rows.chunks(rows_per_statement($conn, 8, 8 * 12 + 32)) {
             $table::Entity::insert_many(chunk.iter().map(|(key, sums)| $table::ActiveModel {
                 $first: Set(key.day),
                 kind: Set(key.kind.clone()),
@@ -304,7 +309,7 @@ async fn flush_active<C: ConnectionTrait>(
     use active_citizens::Column as A;
     let rows: Vec<_> = rows.iter().collect();
     let mut new_in: BTreeMap<(&'static str, NaiveDate), i64> = BTreeMap::new();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(rows_per_statement(conn, 3, 3 * 12 + 8)) {
         let mut insert = Query::insert();
         insert
             .into_table(active_citizens::Entity)
@@ -331,7 +336,7 @@ async fn flush_active<C: ConnectionTrait>(
     }
     use active_counts::Column as C;
     let counts: Vec<_> = new_in.into_iter().collect();
-    for chunk in counts.chunks(ROWS_PER_STATEMENT) {
+    for chunk in counts.chunks(rows_per_statement(conn, 3, 3 * 12 + 8)) {
         active_counts::Entity::insert_many(chunk.iter().map(|((period, start), n)| {
             active_counts::ActiveModel {
                 period: Set((*period).to_owned()),
@@ -359,7 +364,7 @@ async fn flush_redeemed<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     use redemption_daily::Column as C;
     let rows: Vec<_> = rows.iter().collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(rows_per_statement(conn, 3, 3 * 12)) {
         redemption_daily::Entity::insert_many(chunk.iter().map(|(day, (vouchers, points))| {
             redemption_daily::ActiveModel {
                 day: Set(**day),

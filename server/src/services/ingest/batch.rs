@@ -41,8 +41,9 @@ use tanpu_core::rules::{ReasonCode, RuleVersion};
 use tanpu_core::{GramsCo2e, Points, UserId};
 
 /// An action row's bound bytes besides its strings: 25 values with a
-/// 4-byte length each and about a dozen 8-byte numbers and times.
-const ACTION_FIXED_BYTES: usize = 25 * 4 + 12 * 8;
+/// 4-byte length and a placeholder each, and about a dozen 8-byte numbers
+/// and times.
+const ACTION_FIXED_BYTES: usize = 25 * (4 + bulk::PLACEHOLDER_BYTES) + 12 * 8;
 
 /// Decides, stores and credits `raw` for `partner`, in `conn`'s write
 /// transaction; one result per record, in order.
@@ -229,7 +230,7 @@ async fn stored_earlier<'a, C: ConnectionTrait>(
     let size = StatementSize::of(conn.get_database_backend());
     let mut earlier = HashMap::new();
     let mut rest = ids.as_slice();
-    for rows in size.cut(ids.iter().map(|id| id.len() + 4)) {
+    for rows in size.cut(ids.iter().map(|id| id.len() + 4 + bulk::PLACEHOLDER_BYTES)) {
         let (chunk, tail) = rest.split_at(rows.min(rest.len()));
         rest = tail;
         let found = actions::Entity::find()
