@@ -17,6 +17,7 @@ mod m20261129_000008_rewards;
 mod m20261129_000009_dashboard;
 mod m20261129_000010_imports;
 mod m20261129_000011_monthly_rollups;
+mod m20261129_000012_actions_by_citizen;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_dashboard::Migration),
             Box::new(m20261129_000010_imports::Migration),
             Box::new(m20261129_000011_monthly_rollups::Migration),
+            Box::new(m20261129_000012_actions_by_citizen::Migration),
         ]
     }
 }
