@@ -49,6 +49,14 @@ pub struct Citizen {
     card: String,
 }
 
+impl Citizen {
+    /// The transit card bound to them.
+    #[must_use]
+    pub fn card(&self) -> &str {
+        &self.card
+    }
+}
+
 impl City {
     /// Seeds the rules, creates the partner (bus and metro rides) and starts
     /// the API on 127.0.0.1:0 over `db`.
@@ -112,6 +120,18 @@ impl City {
                 .ok_or("set-up: the partner secret is unusable")?,
             serial: 0,
         })
+    }
+
+    /// The partner's id, for the `tanpu-partner` header.
+    #[must_use]
+    pub fn partner(&self) -> i64 {
+        self.partner
+    }
+
+    /// The partner's signing key, for requests of one's own.
+    #[must_use]
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
     }
 
     /// A fresh access token for `user`, as sign-in issues.

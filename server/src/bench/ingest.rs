@@ -3,33 +3,28 @@
 //! least 20,000/s on SQLite and 10,000/s on PostgreSQL in batches; single
 //! signed webhooks with p99 under 20 ms at 32 concurrent senders).
 //!
-//! Set-up (not measured): `--citizens` citizens, each with a bound transit
-//! card (rows written directly), a partner and its secret, and a server on
-//! 127.0.0.1:0 over the scratch database, opened as `tanpu serve` opens it.
+//! Set-up (not measured): the scratch city of [`super::city`] — a server on
+//! 127.0.0.1:0 over the scratch database, opened as `tanpu serve` opens it,
+//! and its partner — with `--citizens` citizens, each with a bound transit
+//! card (rows written directly).
 //! Then, timed: `--batches` batches of 1,000 bus rides for random citizens
 //! over the last 20 days from `--senders` concurrent senders; then
 //! `--singles` single records from 32 concurrent senders. Every request is
 //! signed (Standard Webhooks) and every record is verified against the
 //! seeded rules and credited in the ledger, exactly as in production.
 
+use super::city::City;
 use super::{Row, Verdict, per_second, thousands};
-use crate::config::{Config, Mode, Secret, ServeArgs, StoredSecrets};
-use crate::entities::{bindings as binding_rows, users};
-use crate::routes::AppState;
-use crate::services::bindings::subject_hash;
 use crate::services::webhook::SigningKey;
-use crate::services::{partners, rules};
 use chrono::{Duration as Days, FixedOffset, Utc};
 use clap::Args;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tanpu_core::api::CreatePartnerRequest;
-use tanpu_core::binding::{Subject, SubjectType};
 
 /// Options of `tanpu bench ingest`.
 #[derive(Args, Clone, Debug)]
@@ -73,36 +68,27 @@ pub async fn run(
     backend: &'static str,
     args: &IngestArgs,
 ) -> Result<Vec<Row>, String> {
-    rules::ensure_seeded(db).await.map_err(|e| e.to_string())?;
-    let binding_key = Secret::new("bench-binding-key-0123456789abcdef".to_owned());
-    let partner_key = Secret::new("bench-partner-key-0123456789abcdef".to_owned());
-    let cards = set_up_citizens(db, &binding_key, args.citizens).await?;
-    let (partner, secret) = partners::create(
-        db,
-        &partner_key,
-        None,
-        CreatePartnerRequest {
-            name: "bench bus company".to_owned(),
-            kinds: vec!["bus_ride".to_owned()],
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let city = City::start(db).await?;
+    let cards: Vec<String> = city
+        .citizens(db, "ingest", args.citizens)
+        .await?
+        .iter()
+        .map(|c| c.card().to_owned())
+        .collect();
     // A city's database has planner statistics (autovacuum keeps them on
     // PostgreSQL); a scratch database loaded a moment ago has none, and
     // without them PostgreSQL scans the bindings for every card of a batch.
     db.execute_unprepared("ANALYZE")
         .await
         .map_err(|e| e.to_string())?;
-    let base = serve(db, binding_key, partner_key).await?;
     let sender = Arc::new(Sender {
         client: reqwest::Client::builder()
             .pool_max_idle_per_host(64)
             .build()
             .map_err(|e| e.to_string())?,
-        base,
-        partner: partner.id.0,
-        key: SigningKey::from_secret(&secret.secret).ok_or("the partner secret is unusable")?,
+        base: city.base.clone(),
+        partner: city.partner(),
+        key: city.signing_key().clone(),
         cards: Arc::new(cards),
         serial: AtomicU64::new(0),
         city: FixedOffset::east_opt(8 * 3600).ok_or("the city's offset")?,
@@ -288,102 +274,4 @@ impl Sender {
         }
         serde_json::from_str(&text).map_err(|e| e.to_string())
     }
-}
-
-/// Creates the citizens and binds a card to each; returns the cards.
-async fn set_up_citizens(
-    db: &DatabaseConnection,
-    key: &Secret,
-    citizens: u32,
-) -> Result<Vec<String>, String> {
-    let now = Utc::now();
-    let failed = |what: &str, e: &dyn std::fmt::Display| format!("set-up ({what}): {e}");
-    let logins: Vec<String> = (0..citizens)
-        .map(|i| format!("ingest-{i:07}@bench.invalid"))
-        .collect();
-    for chunk in logins.chunks(1_000) {
-        users::Entity::insert_many(chunk.iter().map(|login| users::ActiveModel {
-            login: Set(login.clone()),
-            nickname: Set("bench".to_owned()),
-            password_hash: Set("!".to_owned()),
-            role: Set("citizen".to_owned()),
-            consent_version: Set("bench".to_owned()),
-            consent_at: Set(now),
-            created_at: Set(now),
-            ..Default::default()
-        }))
-        .exec_without_returning(db)
-        .await
-        .map_err(|e| failed("users", &e))?;
-    }
-    let ids: Vec<i64> = users::Entity::find()
-        .filter(users::Column::Login.like("ingest-%@bench.invalid"))
-        .all(db)
-        .await
-        .map_err(|e| failed("users", &e))?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
-    let mut cards = Vec::with_capacity(ids.len());
-    let mut rows = Vec::with_capacity(ids.len());
-    for (i, id) in ids.iter().enumerate() {
-        let card = format!("3200{i:012}");
-        let subject =
-            Subject::parse(SubjectType::TransitCard, &card).map_err(|e| failed("card", &e))?;
-        rows.push(binding_rows::ActiveModel {
-            user_id: Set(*id),
-            kind: Set(SubjectType::TransitCard.as_str().to_owned()),
-            value_hash: Set(subject_hash(key, &subject)),
-            masked: Set(subject.masked()),
-            created_at: Set(now),
-            removed_at: Set(None),
-            ..Default::default()
-        });
-        cards.push(card);
-    }
-    while !rows.is_empty() {
-        let chunk: Vec<_> = rows.drain(..rows.len().min(1_000)).collect();
-        binding_rows::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await
-            .map_err(|e| failed("bindings", &e))?;
-    }
-    Ok(cards)
-}
-
-/// Starts the API on 127.0.0.1:0 over `db`; returns its base URL.
-async fn serve(
-    db: &DatabaseConnection,
-    binding_key: Secret,
-    partner_key: Secret,
-) -> Result<String, String> {
-    let dist = std::env::temp_dir().join("tanpu-bench-no-dist");
-    let config = Config::resolve(
-        ServeArgs {
-            bind: "127.0.0.1:0".parse().map_err(|e| format!("{e}"))?,
-            dist,
-            jwt_secret: Some(Secret::new("bench-jwt-secret-0123456789abcdef".to_owned())),
-            binding_key: Some(binding_key),
-            partner_key: Some(partner_key),
-            mode: Mode::Production,
-            login_limit_per_minute: 20,
-            login_account_limit: 10,
-            register_limit_per_hour: 30,
-            preview_limit_per_minute: 30,
-            trust_proxy: false,
-        },
-        StoredSecrets::default(),
-    )
-    .map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState::new(db.clone(), config).map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
-        if let Err(e) = crate::http::serve(listener, state, std::future::pending()).await {
-            tracing::error!(error = %e, "bench server failed");
-        }
-    });
-    Ok(format!("http://{addr}"))
 }
