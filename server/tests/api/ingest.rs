@@ -68,6 +68,24 @@ impl City {
         res.json().await.unwrap()
     }
 
+    /// Sends `records` as one signed batch; the answer must be 200.
+    pub async fn send_batch(&self, records: &[Value]) -> Value {
+        let body = json!({ "records": records }).to_string();
+        let res = self
+            .app
+            .signed(
+                Method::POST,
+                "/api/v1/partner/actions/batch",
+                &self.bus,
+                &body,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
     pub async fn balance(&self) -> i64 {
         let account = ledger::accounts::citizen(&self.app.db, UserId(self.rider.user_id))
             .await
@@ -156,20 +174,7 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
         json!({"external_id": "LC-BUS-GARBAGE", "kind": "bus_ride"}),
         bus_ride("LC-BUS-OK-2", CARD, 6.0, 3),
     ];
-    let body = json!({ "records": records }).to_string();
-    let res = city
-        .app
-        .signed(
-            Method::POST,
-            "/api/v1/partner/actions/batch",
-            &city.bus,
-            &body,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let results: Value = res.json().await.unwrap();
+    let results = city.send_batch(&records).await;
     let summary: Vec<(String, String, Value)> = results["results"]
         .as_array()
         .unwrap()
@@ -208,18 +213,7 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
     assert_eq!(city.balance().await, credited);
 
     // The same batch again (a new request id): nothing more is credited.
-    let replay = city
-        .app
-        .signed(
-            Method::POST,
-            "/api/v1/partner/actions/batch",
-            &city.bus,
-            &body,
-        )
-        .send()
-        .await
-        .unwrap();
-    let replayed: Value = replay.json().await.unwrap();
+    let replayed = city.send_batch(&records).await;
     assert_eq!(replayed["results"][0]["status"], "duplicate");
     assert_eq!(replayed["results"][6]["status"], "duplicate");
     assert_eq!(city.balance().await, credited);
@@ -393,20 +387,7 @@ fn ride_yesterday(external_id: &str, minutes: i64) -> Value {
 async fn a_record_repeated_within_a_batch_is_a_duplicate_of_its_first_occurrence() {
     let city = city().await;
     let ride = bus_ride("LC-BUS-TWICE", CARD, 5.0, 2);
-    let body = json!({ "records": [ride, ride] }).to_string();
-    let res = city
-        .app
-        .signed(
-            Method::POST,
-            "/api/v1/partner/actions/batch",
-            &city.bus,
-            &body,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let results: Value = res.json().await.unwrap();
+    let results = city.send_batch(&[ride.clone(), ride]).await;
     let (first, second) = (&results["results"][0], &results["results"][1]);
     assert_eq!(first["status"], "accepted");
     assert_eq!(second["status"], "duplicate");
