@@ -368,6 +368,12 @@ async fn demo_seed(
             register_limit_per_hour: 10,
             preview_limit_per_minute: 60,
             trust_proxy: false,
+            // The generator sends a month of traffic as fast as it can;
+            // the ingest limit guards a live server, not this one.
+            partner_limit: crate::config::PartnerLimitArgs {
+                partner_records_per_second: 0,
+                ..Default::default()
+            },
         };
         demo_traffic(db, args, stored, days).await?;
     }

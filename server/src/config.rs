@@ -5,6 +5,7 @@
 //! `serve`, `migrate` and `demo seed` can never disagree about which database
 //! they mean.
 
+use crate::services::partner_limit::PartnerIngestLimit;
 use crate::services::rate_limit::Limits;
 use clap::{Args, ValueEnum};
 use std::fmt;
@@ -121,6 +122,46 @@ pub struct ServeArgs {
     /// behind a proxy that sets it; otherwise clients could pick their own).
     #[arg(long, env = "TANPU_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+    /// The partner ingest limit.
+    #[command(flatten)]
+    pub partner_limit: PartnerLimitArgs,
+}
+
+/// Flags of the partner ingest limit (see
+/// [`crate::services::partner_limit`] for why records, and why in memory).
+#[derive(Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartnerLimitArgs {
+    /// Records per second each partner may send to this server (batches
+    /// count their records); 0 = unlimited. The default is above what one
+    /// server can ingest: it stops a runaway partner system, not a busy one.
+    #[arg(
+        long,
+        env = "TANPU_PARTNER_RECORDS_PER_SECOND",
+        default_value_t = PartnerLimitArgs::DEFAULT.partner_records_per_second
+    )]
+    pub partner_records_per_second: u32,
+    /// Records a partner may send at once after a pause (two full batches
+    /// by default).
+    #[arg(
+        long,
+        env = "TANPU_PARTNER_BURST_RECORDS",
+        default_value_t = PartnerLimitArgs::DEFAULT.partner_burst_records
+    )]
+    pub partner_burst_records: u32,
+}
+
+impl PartnerLimitArgs {
+    /// The defaults: 50,000 records per second, bursts of 2,000.
+    pub const DEFAULT: Self = Self {
+        partner_records_per_second: 50_000,
+        partner_burst_records: 2_000,
+    };
+}
+
+impl Default for PartnerLimitArgs {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// Everything `tanpu serve` runs with, resolved and checked.
@@ -142,6 +183,8 @@ pub struct Config {
     pub limits: Limits,
     /// Whether `X-Forwarded-For` names the client.
     pub trust_proxy: bool,
+    /// Records per second per partner.
+    pub partner_limit: PartnerIngestLimit,
 }
 
 /// Why the configuration cannot be used.
@@ -196,6 +239,10 @@ impl Config {
             )
             .with_preview_per_minute(args.preview_limit_per_minute),
             trust_proxy: args.trust_proxy,
+            partner_limit: PartnerIngestLimit {
+                records_per_second: args.partner_limit.partner_records_per_second,
+                burst_records: args.partner_limit.partner_burst_records,
+            },
             bind: args.bind,
             dist: args.dist,
             mode: args.mode,
@@ -229,6 +276,7 @@ mod tests {
             register_limit_per_hour: 10,
             preview_limit_per_minute: 60,
             trust_proxy: false,
+            partner_limit: PartnerLimitArgs::default(),
         }
     }
 

@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::services::ServiceResult;
 use crate::services::ingest::singles::Singles;
+use crate::services::partner_limit::PartnerLimiter;
 use crate::services::tokens::AccessTokens;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub tokens: AccessTokens,
     /// Single partner records, committed in groups.
     pub singles: Singles,
+    /// Each partner's ingest budget (records per second, in memory).
+    pub partner_limiter: PartnerLimiter,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
         let tokens = AccessTokens::new(&config.jwt_secret)?;
         let singles = Singles::new(db.clone(), config.binding_key.clone());
         Ok(Self {
+            partner_limiter: PartnerLimiter::new(config.partner_limit),
             singles,
             db,
             config: Arc::new(config),

@@ -111,6 +111,20 @@ impl FromRequest<AppState> for SignedRecords {
     }
 }
 
+impl SignedRecords {
+    /// Counts `records` against the partner's ingest limit
+    /// ([`crate::services::partner_limit`]), once the handler knows how many
+    /// the body holds: after the signature was verified (a stranger cannot
+    /// spend a partner's budget) and before anything is stored (a refused
+    /// request leaves no trace, not even its id, so it may be sent again).
+    fn admit(&self, state: &AppState, records: usize) -> Result<(), AppError> {
+        // Every request costs at least one record; more than a batch is
+        // refused by ingestion anyway, so it costs a batch.
+        let records = records.clamp(1, ingest::MAX_BATCH);
+        Ok(state.partner_limiter.admit(self.partner.id, records)?)
+    }
+}
+
 /// `GET /api/v1/partner/me`'s answer.
 #[derive(Serialize)]
 pub struct PartnerIdentity {
@@ -141,6 +155,7 @@ pub async fn submit_one(
     signed: SignedRecords,
 ) -> Result<Json<RecordResult>, AppError> {
     let record: serde_json::Value = parse_body(&signed.body)?;
+    signed.admit(&state, 1)?;
     let result = state
         .singles
         .submit(signed.partner, record, signed.request_id)
@@ -155,6 +170,7 @@ pub async fn submit_batch(
     signed: SignedRecords,
 ) -> Result<Json<BatchResult>, AppError> {
     let batch: PartnerBatch = parse_body(&signed.body)?;
+    signed.admit(&state, batch.records.len())?;
     let results = ingest::ingest_batch(
         &state.db,
         &state.config.binding_key,

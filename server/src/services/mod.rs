@@ -12,6 +12,7 @@ pub mod imports;
 pub mod ingest;
 pub mod leaderboard;
 pub mod ledger;
+pub mod partner_limit;
 pub mod partners;
 pub mod privacy;
 pub mod rate_limit;

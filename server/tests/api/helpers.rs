@@ -4,7 +4,9 @@ use reqwest::Client;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::net::SocketAddr;
 use std::path::Path;
-use tanpu_server::config::{Config, DatabaseArgs, Mode, Secret, StoredSecrets};
+use tanpu_server::config::{
+    Config, DatabaseArgs, Mode, PartnerLimitArgs, Secret, ServeArgs, StoredSecrets,
+};
 use tanpu_server::routes::AppState;
 use tempfile::TempDir;
 
@@ -51,6 +53,11 @@ impl TestApp {
 
 /// Starts the application on 127.0.0.1:0 with a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with its flags (limits) changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let database = TestDatabase::create().await;
     let db = tanpu_server::db::connect_and_migrate(&database.args())
         .await
@@ -59,23 +66,22 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("cannot seed the rules");
     let dist = tempfile::tempdir().expect("temp dir");
-    let config = Config::resolve(
-        tanpu_server::config::ServeArgs {
-            bind: "127.0.0.1:0".parse().unwrap(),
-            dist: dist.path().to_path_buf(),
-            jwt_secret: Some(Secret::new("t".repeat(32))),
-            binding_key: Some(Secret::new("b".repeat(32))),
-            partner_key: Some(Secret::new("p".repeat(32))),
-            mode: Mode::Production,
-            login_limit_per_minute: 20,
-            login_account_limit: 10,
-            register_limit_per_hour: 30,
-            preview_limit_per_minute: 30,
-            trust_proxy: false,
-        },
-        StoredSecrets::default(),
-    )
-    .expect("test config");
+    let mut args = ServeArgs {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        dist: dist.path().to_path_buf(),
+        jwt_secret: Some(Secret::new("t".repeat(32))),
+        binding_key: Some(Secret::new("b".repeat(32))),
+        partner_key: Some(Secret::new("p".repeat(32))),
+        mode: Mode::Production,
+        login_limit_per_minute: 20,
+        login_account_limit: 10,
+        register_limit_per_hour: 30,
+        preview_limit_per_minute: 30,
+        trust_proxy: false,
+        partner_limit: PartnerLimitArgs::default(),
+    };
+    configure(&mut args);
+    let config = Config::resolve(args, StoredSecrets::default()).expect("test config");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(db.clone(), config).expect("app state");
