@@ -202,6 +202,7 @@ pub fn check_new_password(password: &str) -> Result<(), FieldError> {
 
 /// What a person may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Earns and spends credits.

@@ -31,6 +31,7 @@ pub use rewards::{
 /// Responses accept unknown fields so that an older app keeps working when the
 /// server adds one; request bodies are the ones that refuse them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicStats {
     /// Registered citizens.
     pub citizens: u64,
@@ -42,6 +43,7 @@ pub struct PublicStats {
 
 /// `GET /healthz` and `GET /readyz`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// `"ok"` when healthy; a failing readiness check answers with an error body.
     pub status: String,
@@ -50,6 +52,7 @@ pub struct Health {
 /// Stable machine-readable error codes. Clients match on these, never on the
 /// message text, so a code once published is never renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// No such route or resource.
@@ -64,6 +67,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The body's media type is not accepted.
     UnsupportedMediaType,
+    /// The request body stopped arriving for longer than the server waits.
+    RequestTimeout,
     /// No valid credentials were presented.
     Unauthorized,
     /// The credentials do not allow this.
@@ -85,6 +90,7 @@ pub enum ErrorCode {
 
 /// The body of every error answer: `{"error": {"code", "message", "details"}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The error itself.
     pub error: ErrorDetail,
@@ -92,6 +98,7 @@ pub struct ErrorBody {
 
 /// What went wrong, for machines (`code`, `details`) and people (`message`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable code to match on.
     pub code: ErrorCode,
@@ -105,6 +112,7 @@ pub struct ErrorDetail {
 
 /// `POST /api/v1/auth/register`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// A mainland mobile number or an e-mail address.
@@ -121,6 +129,7 @@ pub struct RegisterRequest {
 
 /// A person as the API shows them to themselves or to an administrator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     /// The id.
     pub id: UserId,
@@ -136,6 +145,7 @@ pub struct UserView {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Mobile number or e-mail address, as typed.
@@ -147,6 +157,7 @@ pub struct LoginRequest {
 /// The answer to a login or a refresh. The refresh token travels separately,
 /// in an httpOnly cookie the page's scripts cannot read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     /// A JWT to send as `Authorization: Bearer …`.
     pub access_token: String,
@@ -158,6 +169,7 @@ pub struct SessionView {
 
 /// `PATCH /api/v1/me`: what a person may change about themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfileRequest {
     /// A new nickname.
@@ -166,6 +178,7 @@ pub struct UpdateProfileRequest {
 
 /// `POST /api/v1/admin/partners`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreatePartnerRequest {
     /// Unique display name, e.g. "聊城公交集团".
@@ -176,6 +189,7 @@ pub struct CreatePartnerRequest {
 
 /// A partner as administrators see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerView {
     /// Sent by the partner in the `tanpu-partner` header.
     pub id: PartnerId,
@@ -193,6 +207,7 @@ pub struct PartnerView {
 
 /// A new signing secret, shown once: Tanpu keeps no copy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerSecret {
     /// The partner.
     pub partner_id: PartnerId,
@@ -202,6 +217,7 @@ pub struct PartnerSecret {
 
 /// `GET /api/v1/admin/partners`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerList {
     /// Every partner, oldest first.
     pub partners: Vec<PartnerView>,
@@ -209,6 +225,7 @@ pub struct PartnerList {
 
 /// The subject a partner names: a card or plate, never a user id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubjectRef {
     /// `transit_card`, `plate` or `fuel_card`.
@@ -220,6 +237,7 @@ pub struct SubjectRef {
 
 /// One partner record: the public contract of DESIGN.md §4.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PartnerRecord {
     /// The partner's unique id for the record.
@@ -235,6 +253,7 @@ pub struct PartnerRecord {
     #[serde(default)]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// A decimal number with at most three decimals.
+    #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
     pub quantity: serde_json::Number,
     /// `km`, `trip`, `L`, `kWh` or `step`.
     pub unit: String,
@@ -247,6 +266,7 @@ pub struct PartnerRecord {
 /// malformed record is rejected alone (`invalid_record`) without failing the
 /// batch.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PartnerBatch {
     /// Up to 1,000 records.
@@ -255,6 +275,7 @@ pub struct PartnerBatch {
 
 /// What became of a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordStatus {
     /// Verified and credited.
@@ -269,6 +290,7 @@ pub enum RecordStatus {
 
 /// The answer for one record, in the order sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordResult {
     /// The record's `external_id` (empty when it could not be read).
     pub external_id: String,
@@ -284,6 +306,7 @@ pub struct RecordResult {
 
 /// `POST /api/v1/partner/actions/batch`'s answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchResult {
     /// One per record, in the order sent.
     pub results: Vec<RecordResult>,
@@ -291,6 +314,7 @@ pub struct BatchResult {
 
 /// `POST /api/v1/me/password`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     /// The password in use now.
@@ -301,6 +325,7 @@ pub struct ChangePasswordRequest {
 
 /// `PUT /api/v1/admin/users/{id}/role`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GrantRoleRequest {
     /// The role the person gets.
@@ -309,6 +334,7 @@ pub struct GrantRoleRequest {
 
 /// `POST /api/v1/me/bindings`: the same subject shape partners send.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BindingRequest {
     /// Card or plate.
@@ -320,6 +346,7 @@ pub struct BindingRequest {
 
 /// A binding as its owner sees it: never the full number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BindingView {
     /// The id (for removal).
     pub id: BindingId,
@@ -334,6 +361,7 @@ pub struct BindingView {
 
 /// `GET /api/v1/me/bindings`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BindingList {
     /// Active bindings, oldest first.
     pub bindings: Vec<BindingView>,
@@ -341,6 +369,7 @@ pub struct BindingList {
 
 /// One week of a citizen's chart: what each kind earned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekTotals {
     /// The Monday that starts the week (city time).
     pub week_start: NaiveDate,
@@ -352,6 +381,7 @@ pub struct WeekTotals {
 
 /// `GET /api/v1/me/summary`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeSummary {
     /// Spendable points.
     pub balance: Points,
@@ -371,6 +401,7 @@ pub struct MeSummary {
 
 /// A green action as its citizen sees it in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionItem {
     /// The action's id (for its detail page).
     pub id: i64,
@@ -401,6 +432,7 @@ pub struct ActionItem {
 
 /// `GET /api/v1/me/actions`: newest first, by pages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionPage {
     /// This page.
     pub items: Vec<ActionItem>,
@@ -410,6 +442,7 @@ pub struct ActionPage {
 
 /// `GET /api/v1/me/actions/{id}`: the action and the calculation behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionDetail {
     /// The action.
     pub action: ActionItem,
@@ -419,6 +452,7 @@ pub struct ActionDetail {
 
 /// One entry of the audit log: who changed what, when, from what to what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Increases with time; pass as `before_id` to page.
     pub id: i64,
@@ -440,6 +474,7 @@ pub struct AuditEntry {
 
 /// `GET /api/v1/admin/audit`: newest first, by pages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     /// This page.
     pub items: Vec<AuditEntry>,
@@ -449,6 +484,7 @@ pub struct AuditPage {
 
 /// What a rule version is, as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleVersionStatus {
     /// Editable; never applied.
@@ -461,6 +497,7 @@ pub enum RuleVersionStatus {
 
 /// Where a rule version stands at the time of the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleVersionPhase {
     /// A draft.
@@ -475,6 +512,7 @@ pub enum RuleVersionPhase {
 
 /// A rule version without its definition, for lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleVersionSummary {
     /// The version's id.
     pub id: crate::ids::RuleVersionId,
@@ -500,6 +538,7 @@ pub struct RuleVersionSummary {
 
 /// A rule version with its definition (the rule editor's document).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleVersionView {
     /// Status, interval and history fields.
     #[serde(flatten)]
@@ -511,6 +550,7 @@ pub struct RuleVersionView {
 
 /// A rule (one per action kind) with all its versions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleSummary {
     /// The rule's id.
     pub id: crate::ids::RuleId,
@@ -526,6 +566,7 @@ pub struct RuleSummary {
 
 /// `GET /api/v1/admin/rules`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleList {
     /// Built-in kinds first, then by kind.
     pub rules: Vec<RuleSummary>,
@@ -534,6 +575,7 @@ pub struct RuleList {
 /// `POST /api/v1/admin/rules/{rule_id}/versions`: a new draft, copied from
 /// `from_version_id` (a version of this rule), or from the newest version.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateDraftRequest {
     /// The version to start from.
@@ -543,6 +585,7 @@ pub struct CreateDraftRequest {
 
 /// `POST …/versions/{version_id}/publish`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PublishRuleRequest {
     /// In force from; absent for "now" (the server's clock). Never in the past.
@@ -555,6 +598,7 @@ pub struct PublishRuleRequest {
 
 /// `POST …/versions/{version_id}/retire`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetireRuleRequest {
     /// When it stops applying; absent for "now". Never in the past.
@@ -564,6 +608,7 @@ pub struct RetireRuleRequest {
 
 /// One changed field between two rule definitions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     /// The path, as validation names it: `multipliers[0].percent`.
     pub field: String,
@@ -575,6 +620,7 @@ pub struct FieldChange {
 
 /// A version in a rule's history and what changed since the one before.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleHistoryEntry {
     /// The version.
     pub version: RuleVersionView,
@@ -587,6 +633,7 @@ pub struct RuleHistoryEntry {
 
 /// `GET /api/v1/admin/rules/{rule_id}/history`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleHistory {
     /// The rule.
     pub rule_id: crate::ids::RuleId,
@@ -598,6 +645,7 @@ pub struct RuleHistory {
 
 /// A rule in force, as the public "how to earn" page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleInForce {
     /// The rule.
     pub rule_id: crate::ids::RuleId,
@@ -612,6 +660,7 @@ pub struct RuleInForce {
 
 /// `GET /api/v1/public/rules`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicRules {
     /// The moment the answer describes.
     pub at: DateTime<Utc>,
@@ -622,6 +671,7 @@ pub struct PublicRules {
 /// `POST /api/v1/public/rules/preview`: a hypothetical action, the partner
 /// record of DESIGN.md §4 without `external_id` and `subject`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     /// The action kind.
@@ -632,6 +682,7 @@ pub struct PreviewRequest {
     #[serde(default)]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// A decimal number with at most three decimals.
+    #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
     pub quantity: serde_json::Number,
     /// `km`, `trip`, `L`, `kWh` or `step`.
     pub unit: String,
@@ -643,6 +694,7 @@ pub struct PreviewRequest {
 /// The answer of a preview: what the rule in force at the action's time
 /// would decide, skipping the citizen's claim window, caps and overlaps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreviewResult {
     /// `accepted`, `rejected` or `held`.
     pub status: crate::rules::DecisionStatus,
@@ -659,6 +711,7 @@ pub struct PreviewResult {
 /// `POST …/versions/{version_id}/simulate`: the period of actions' start
 /// times, `[from, to)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SimulationRequest {
     /// First start time included.
@@ -669,6 +722,7 @@ pub struct SimulationRequest {
 
 /// Outcomes of a set of actions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimulationTotals {
     /// Accepted actions.
     pub accepted: u64,
@@ -684,6 +738,7 @@ pub struct SimulationTotals {
 
 /// A citizen whose credits the simulated version would change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AffectedCitizen {
     /// Who.
     pub user_id: UserId,
@@ -699,6 +754,7 @@ pub struct AffectedCitizen {
 
 /// What a rule version would have changed over stored actions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimulationReport {
     /// The rule.
     pub rule_id: crate::ids::RuleId,
@@ -727,6 +783,7 @@ pub struct SimulationReport {
 /// `POST /api/v1/me/claims`: a citizen's own claim for an action no partner
 /// reported ("my card wasn't read on the No. 5 bus at 08:10").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// The action kind.
@@ -737,6 +794,7 @@ pub struct ClaimRequest {
     #[serde(default)]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// How much (at most three decimals).
+    #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
     pub quantity: serde_json::Number,
     /// Its unit.
     pub unit: String,
@@ -746,6 +804,7 @@ pub struct ClaimRequest {
 
 /// A held action in the review queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewItem {
     /// The action.
     pub action: ActionItem,
@@ -763,6 +822,7 @@ pub struct ReviewItem {
 
 /// `GET /api/v1/review/queue`: oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewQueue {
     /// This page.
     pub items: Vec<ReviewItem>,
@@ -772,6 +832,7 @@ pub struct ReviewQueue {
 
 /// `POST /api/v1/review/actions/{id}/approve` and `/reject`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReviewDecision {
     /// Shown to the citizen (required when rejecting).
@@ -781,6 +842,7 @@ pub struct ReviewDecision {
 
 /// One line of the citizen's ledger statement in an export.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportedEntry {
     /// The transfer.
     pub transfer_id: i64,
@@ -799,6 +861,7 @@ pub struct ExportedEntry {
 
 /// `GET /api/v1/me/export`: everything Tanpu holds about the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataExport {
     /// When the export was made.
     pub exported_at: DateTime<Utc>,
@@ -824,6 +887,7 @@ pub struct DataExport {
 
 /// `DELETE /api/v1/me`: the password again, as a deliberate confirmation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteAccountRequest {
     /// The current password.
@@ -832,6 +896,7 @@ pub struct DeleteAccountRequest {
 
 /// One problem `GET /api/v1/admin/ledger/verify` found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerProblem {
     /// Stable code, e.g. `entry_hash`, `balance_mismatch`.
     pub kind: String,
@@ -847,6 +912,7 @@ pub struct LedgerProblem {
 
 /// `GET /api/v1/admin/ledger/verify`: the same proof as `tanpu ledger verify`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerVerification {
     /// Nothing is wrong: every chain intact, every balance the fold of its
     /// entries, every transfer balanced, the sum zero.

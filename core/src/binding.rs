@@ -11,6 +11,7 @@ use std::fmt;
 
 /// The kinds of subject a partner record can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectType {
     /// A city transit (bus/metro) card number.

@@ -7,6 +7,7 @@ use std::fmt;
 
 /// What an account of the ledger is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// A citizen's credits. Never negative.
@@ -68,6 +69,7 @@ impl fmt::Display for AccountKind {
 
 /// Why points moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransferReason {
     /// Credits for a verified green action.

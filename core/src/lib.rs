@@ -10,6 +10,8 @@ pub mod binding;
 pub mod format;
 pub mod ids;
 pub mod ledger;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod rules;
 pub mod units;
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One person found by `GET /api/v1/admin/citizens?q=…`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CitizenRow {
     /// The person.
     pub user: UserView,
@@ -18,6 +19,7 @@ pub struct CitizenRow {
 
 /// `GET /api/v1/admin/citizens?q=…`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CitizenSearch {
     /// Best matches first, at most 50.
     pub citizens: Vec<CitizenRow>,
@@ -26,6 +28,7 @@ pub struct CitizenSearch {
 /// `GET /api/v1/admin/citizens/{id}`: everything an administrator needs to
 /// answer a citizen's question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CitizenDetail {
     /// The person.
     pub user: UserView,
@@ -49,6 +52,7 @@ pub struct CitizenDetail {
 
 /// `POST /api/v1/admin/citizens/{id}/freeze` and `…/unfreeze`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FreezeRequest {
     /// Why (1–200 characters); kept in the audit log.
@@ -58,6 +62,7 @@ pub struct FreezeRequest {
 /// `POST /api/v1/admin/citizens/{id}/adjustments`: a manual credit
 /// (positive) or debit (negative), always with a reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentRequest {
     /// Points to add (positive) or take (negative); never zero.
@@ -68,6 +73,7 @@ pub struct AdjustmentRequest {
 
 /// The answer to an adjustment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustmentResult {
     /// The ledger transfer made.
     pub transfer_id: i64,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Totals of one window.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardTotals {
     /// CO2e saved by accepted actions.
     pub co2e_g: GramsCo2e,
@@ -28,6 +29,7 @@ pub struct DashboardTotals {
 
 /// One slice of a window: a kind, a partner or a district.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardSlice {
     /// The kind (`bus_ride`), the partner's id (`0` for citizens' claims) or
     /// the district (empty when records named none).
@@ -48,6 +50,7 @@ pub struct DashboardSlice {
 
 /// One window of the dashboard: today, this week, this month, this year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardWindow {
     /// `today`, `week`, `month` or `year`.
     pub window: String,
@@ -67,6 +70,7 @@ pub struct DashboardWindow {
 
 /// One day of the chart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardDay {
     /// The day.
     pub day: NaiveDate,
@@ -80,6 +84,7 @@ pub struct DashboardDay {
 
 /// The last `ledger verify`, as the dashboard shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerCheck {
     /// When it ran.
     pub at: DateTime<Utc>,
@@ -93,6 +98,7 @@ pub struct LedgerCheck {
 
 /// `GET /api/v1/admin/dashboard`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     /// Today, city time.
     pub today: NaiveDate,
@@ -106,6 +112,7 @@ pub struct Dashboard {
 
 /// One kind of the certified-reduction statement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertifiedKind {
     /// The action kind.
     pub kind: String,
@@ -120,6 +127,7 @@ pub struct CertifiedKind {
 /// `GET /api/v1/admin/reports/certified?from=…&to=…`: the basis for
 /// pooling and selling the city's reductions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertifiedStatement {
     /// First day (city time), inclusive.
     pub from: NaiveDate,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// An import and how far it got.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportView {
     /// The id.
     pub id: i64,
@@ -46,6 +47,7 @@ pub struct ImportView {
 
 /// `GET /api/v1/admin/imports`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportList {
     /// Newest first.
     pub imports: Vec<ImportView>,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which totals the leaderboard ranks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LeaderboardPeriod {
     /// The last 7 days, today included (city time).
@@ -16,6 +17,7 @@ pub enum LeaderboardPeriod {
 
 /// One place on the leaderboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaderboardEntry {
     /// 1 for the most CO2e saved; equal totals share a rank.
     pub rank: u32,
@@ -29,6 +31,7 @@ pub struct LeaderboardEntry {
 
 /// `GET /api/v1/leaderboard?period=week|month`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Leaderboard {
     /// The period ranked.
     pub period: LeaderboardPeriod,
@@ -44,6 +47,7 @@ pub struct Leaderboard {
 
 /// `PUT /api/v1/me/leaderboard`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LeaderboardChoice {
     /// Take part (true) or leave (false).

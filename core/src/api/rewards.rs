@@ -9,6 +9,7 @@ use std::fmt;
 
 /// What a reward is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RewardCategory {
     /// Bus or metro rides or passes.
@@ -56,6 +57,7 @@ impl fmt::Display for RewardCategory {
 
 /// A reward of the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RewardView {
     /// The id.
     pub id: RewardId,
@@ -89,6 +91,7 @@ pub struct RewardView {
 
 /// `GET /api/v1/rewards` and `GET /api/v1/admin/rewards`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RewardList {
     /// Cheapest first.
     pub rewards: Vec<RewardView>,
@@ -96,6 +99,7 @@ pub struct RewardList {
 
 /// `POST /api/v1/admin/rewards` and `PUT /api/v1/admin/rewards/{id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RewardInput {
     /// What it is.
@@ -128,6 +132,7 @@ pub struct RewardInput {
 
 /// Where a voucher stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VoucherStatus {
     /// Issued and still valid.
@@ -152,6 +157,7 @@ impl VoucherStatus {
 
 /// A voucher, as its citizen sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoucherView {
     /// The id.
     pub id: VoucherId,
@@ -181,6 +187,7 @@ pub struct VoucherView {
 
 /// `GET /api/v1/me/vouchers`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoucherList {
     /// Newest first.
     pub vouchers: Vec<VoucherView>,
@@ -188,6 +195,7 @@ pub struct VoucherList {
 
 /// `POST /api/v1/rewards/{id}/redeem` (with an `Idempotency-Key` header).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Redemption {
     /// The voucher issued.
     pub voucher: VoucherView,
@@ -200,6 +208,7 @@ pub struct Redemption {
 
 /// A redemption as administrators and merchants see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedemptionRecord {
     /// The voucher.
     pub id: VoucherId,
@@ -227,6 +236,7 @@ pub struct RedemptionRecord {
 
 /// `GET /api/v1/admin/rewards/{id}/redemptions`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedemptionList {
     /// Newest first.
     pub redemptions: Vec<RedemptionRecord>,
@@ -235,6 +245,7 @@ pub struct RedemptionList {
 /// `POST /api/v1/admin/vouchers/use` and `POST /api/v1/partner/vouchers/use`:
 /// a merchant (or an administrator) marks a voucher used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UseVoucherRequest {
     /// The code as shown or scanned; case, spaces and dashes are ignored.

@@ -131,6 +131,7 @@ impl fmt::Display for ActionKind {
 /// seasons and time windows read them in city time, see
 /// [`super::calendar::to_city_time`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// What was done.

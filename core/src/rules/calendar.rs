@@ -186,6 +186,7 @@ impl fmt::Display for MonthDay {
 
 /// A day of the week, lower-case English on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Weekday {
     /// 星期一
@@ -225,6 +226,7 @@ impl Weekday {
 /// to 05:59. `start == end` is the whole day (validation refuses it as
 /// meaningless, but the evaluator must still give an answer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeWindow {
     /// First minute inside.
@@ -250,6 +252,7 @@ impl TimeWindow {
 /// 15 March (up to 23:59) and starts at 00:00 on 15 November. When `end` is
 /// before `start` the season crosses the new year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Season {
     /// First day inside.
@@ -274,6 +277,7 @@ impl Season {
 /// and on one of the days of the week. An empty list does not restrict, so
 /// the default schedule is "always".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Schedule {
     /// Seasons of the year (any one).

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The interval an action occupies: `[started_at, ended_at)`, or the single
 /// instant `started_at` for an instant action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeSpan {
     /// Start (inclusive).
     pub started_at: DateTime<Utc>,
@@ -46,6 +47,7 @@ impl TimeSpan {
 /// month" are the city-time day and month of the action being evaluated
 /// (see [`super::calendar::city_date`]); "kind" is the action's kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Totals {
     /// This kind, today.
@@ -74,6 +76,7 @@ impl Totals {
 
 /// Everything about the citizen and the moment that a decision depends on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Context {
     /// The evaluation time (the server's clock, injected so tests can travel
     /// in time), for the claim window.

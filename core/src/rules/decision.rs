@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// contract (DESIGN.md §4): partners and the app match on them, so a code
 /// once published is never renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     /// No citizen is bound to the record's subject (decided by the server
@@ -47,6 +48,7 @@ pub enum ReasonCode {
 
 /// What a reason does to the decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Final: the action earns nothing.
@@ -123,6 +125,7 @@ impl std::fmt::Display for ReasonCode {
 
 /// The three outcomes, as the batch answer names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionStatus {
     /// Credited.
@@ -147,6 +150,7 @@ impl DecisionStatus {
 
 /// Which cap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CapScope {
     /// This kind, per day.
@@ -161,6 +165,7 @@ pub enum CapScope {
 
 /// A cap that cut the points of this action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CapApplied {
     /// Which cap.
     pub scope: CapScope,
@@ -174,6 +179,7 @@ pub struct CapApplied {
 
 /// A multiplier that applied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppliedMultiplier {
     /// Its label.
     pub label: Text,
@@ -185,6 +191,7 @@ pub struct AppliedMultiplier {
 /// negative. Filled in for rejected actions too, so a preview can say what
 /// the action would have earned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     /// The rule (absent for an unsaved draft).
     pub rule_id: Option<RuleId>,
@@ -197,6 +204,10 @@ pub struct Breakdown {
     /// Its unit.
     pub unit: Unit,
     /// The start in city wall time, which seasons and windows were read at.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-11-29T08:10:00")
+    )]
     pub local_start: NaiveDateTime,
     /// What the baseline (a car) would have emitted, rounded down.
     pub baseline_g: GramsCo2e,
@@ -226,6 +237,7 @@ pub struct Breakdown {
 
 /// The evaluator's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Decision {
     /// Credited with `breakdown.points`.

@@ -14,6 +14,7 @@ use std::fmt;
 
 /// The unit a quantity is measured in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Unit {
     /// Kilometres travelled (bus, metro, bike).
     #[serde(rename = "km")]

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// A text in both languages of the app.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// Simplified Chinese, the default language.
@@ -37,6 +38,7 @@ impl Text {
 
 /// How the emission reduction of an action is computed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reduction {
     /// quantity × (baseline − project): what the displaced alternative
@@ -61,6 +63,7 @@ pub enum Reduction {
 
 /// How points are computed before multipliers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PointMethod {
     /// From the reduction: reduction (whole g) × points per kg / 1000.
@@ -84,6 +87,7 @@ pub enum PointMethod {
 /// heating season when buses are free). Several matching multipliers apply
 /// one after another, each rounding down.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Multiplier {
     /// What people read ("供暖季公交免费，积分翻倍").
@@ -97,6 +101,7 @@ pub struct Multiplier {
 /// Upper limits on points credited; `None` is unlimited. The "overall"
 /// caps count every kind together and are usually the same in every rule.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Caps {
     /// This kind per city-time day.
@@ -112,6 +117,7 @@ pub struct Caps {
 /// The quantities an action may have; outside them it is rejected with
 /// `quantity_out_of_bounds` (e.g. rides under 100 m are noise).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuantityBounds {
     /// Smallest accepted (inclusive).
@@ -131,6 +137,7 @@ impl QuantityBounds {
 
 /// Physical limits: what no real action can exceed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Plausibility {
     /// Fastest credible average speed in km/h, from the distance and the
@@ -144,6 +151,7 @@ pub struct Plausibility {
 
 /// One version of a credit rule: everything the evaluator needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleVersion {
     /// The published version's id; `None` for a draft.

@@ -36,6 +36,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
 
 /// What is wrong with a field. Stable wire names; the editor translates them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IssueCode {
     /// Empty but needed.
@@ -72,6 +73,7 @@ pub enum IssueCode {
 
 /// One problem: where (`"multipliers[0].percent"`) and what.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldIssue {
     /// The path of the field in the rule's JSON.
     pub field: String,

@@ -2,11 +2,11 @@
 
 use super::AppState;
 use super::auth_user::AdminUser;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::services::{accounts, partners};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use tanpu_core::api::{
     CreatePartnerRequest, GrantRoleRequest, PartnerList, PartnerSecret, PartnerView, UserView,
@@ -14,10 +14,19 @@ use tanpu_core::api::{
 use tanpu_core::{PartnerId, UserId};
 
 /// `PUT /api/v1/admin/users/{id}/role`.
+#[utoipa::path(
+    put,
+    path = "/admin/users/{id}/role",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    request_body = GrantRoleRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = UserView))
+)]
 pub async fn set_role(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<GrantRoleRequest>,
 ) -> Result<Json<UserView>, AppError> {
     let user = accounts::set_role(&state.db, Some(admin.id), UserId(id), req.role).await?;
@@ -26,6 +35,13 @@ pub async fn set_role(
 }
 
 /// `GET /api/v1/admin/partners`.
+#[utoipa::path(
+    get,
+    path = "/admin/partners",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = PartnerList))
+)]
 pub async fn list_partners(
     State(state): State<AppState>,
     AdminUser(_): AdminUser,
@@ -36,6 +52,14 @@ pub async fn list_partners(
 }
 
 /// `POST /api/v1/admin/partners`: the answer holds the secret, once.
+#[utoipa::path(
+    post,
+    path = "/admin/partners",
+    tag = "admin",
+    request_body = CreatePartnerRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = PartnerSecret))
+)]
 pub async fn create_partner(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -49,10 +73,18 @@ pub async fn create_partner(
 
 /// `POST /api/v1/admin/partners/{id}/rotate`: a new secret; the old one
 /// stays valid until retired.
+#[utoipa::path(
+    post,
+    path = "/admin/partners/{id}/rotate",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = PartnerSecret))
+)]
 pub async fn rotate_partner_secret(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PartnerSecret>, AppError> {
     let secret = partners::rotate(
         &state.db,
@@ -66,10 +98,18 @@ pub async fn rotate_partner_secret(
 }
 
 /// `POST /api/v1/admin/partners/{id}/retire-old-secrets`.
+#[utoipa::path(
+    post,
+    path = "/admin/partners/{id}/retire-old-secrets",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = PartnerView))
+)]
 pub async fn retire_old_partner_secrets(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PartnerView>, AppError> {
     let view = partners::retire_old_secrets(&state.db, Some(admin.id), PartnerId(id)).await?;
     tracing::info!(admin = %admin.id, partner = id, "old partner secrets retired");
@@ -77,10 +117,18 @@ pub async fn retire_old_partner_secrets(
 }
 
 /// `POST /api/v1/admin/partners/{id}/disable`.
+#[utoipa::path(
+    post,
+    path = "/admin/partners/{id}/disable",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = PartnerView))
+)]
 pub async fn disable_partner(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PartnerView>, AppError> {
     let view = partners::disable(&state.db, Some(admin.id), PartnerId(id)).await?;
     tracing::info!(admin = %admin.id, partner = id, "partner disabled");
@@ -89,6 +137,13 @@ pub async fn disable_partner(
 
 /// `GET /api/v1/admin/ledger/verify`: runs the ledger proof (chains,
 /// balances, transfers, conservation) and reports it.
+#[utoipa::path(
+    get,
+    path = "/admin/ledger/verify",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = tanpu_core::api::LedgerVerification))
+)]
 pub async fn verify_ledger(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

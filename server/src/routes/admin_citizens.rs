@@ -2,11 +2,11 @@
 
 use super::AppState;
 use super::auth_user::AdminUser;
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::AppError;
 use crate::services::admin_citizens;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
@@ -16,7 +16,8 @@ use tanpu_core::api::{
 use tanpu_core::{BindingId, UserId};
 
 /// `GET /api/v1/admin/citizens`'s query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Phone, e-mail, nickname or card/plate (full or masked).
@@ -24,6 +25,14 @@ pub struct SearchQuery {
 }
 
 /// `GET /api/v1/admin/citizens?q=…`.
+#[utoipa::path(
+    get,
+    path = "/admin/citizens",
+    tag = "admin",
+    params(SearchQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = CitizenSearch))
+)]
 pub async fn search(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -35,10 +44,18 @@ pub async fn search(
 }
 
 /// `GET /api/v1/admin/citizens/{id}`.
+#[utoipa::path(
+    get,
+    path = "/admin/citizens/{id}",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = CitizenDetail))
+)]
 pub async fn detail(
     State(state): State<AppState>,
     _admin: AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CitizenDetail>, AppError> {
     Ok(Json(
         admin_citizens::detail(&state.db, UserId(id), Utc::now()).await?,
@@ -46,10 +63,19 @@ pub async fn detail(
 }
 
 /// `POST /api/v1/admin/citizens/{id}/freeze`.
+#[utoipa::path(
+    post,
+    path = "/admin/citizens/{id}/freeze",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    request_body = FreezeRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = UserView))
+)]
 pub async fn freeze(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<FreezeRequest>,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
@@ -58,10 +84,19 @@ pub async fn freeze(
 }
 
 /// `POST /api/v1/admin/citizens/{id}/unfreeze`.
+#[utoipa::path(
+    post,
+    path = "/admin/citizens/{id}/unfreeze",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    request_body = FreezeRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = UserView))
+)]
 pub async fn unfreeze(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<FreezeRequest>,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
@@ -70,10 +105,19 @@ pub async fn unfreeze(
 }
 
 /// `POST /api/v1/admin/citizens/{id}/adjustments`.
+#[utoipa::path(
+    post,
+    path = "/admin/citizens/{id}/adjustments",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    request_body = AdjustmentRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = AdjustmentResult))
+)]
 pub async fn adjust(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<AdjustmentRequest>,
 ) -> Result<(StatusCode, Json<AdjustmentResult>), AppError> {
     let result = admin_citizens::adjust(&state.db, admin.id, UserId(id), req).await?;
@@ -81,10 +125,19 @@ pub async fn adjust(
 }
 
 /// `POST /api/v1/admin/citizens/{id}/bindings/{binding_id}/remove`.
+#[utoipa::path(
+    post,
+    path = "/admin/citizens/{id}/bindings/{binding_id}/remove",
+    tag = "admin",
+    params(("id" = i64, Path), ("binding_id" = i64, Path)),
+    request_body = FreezeRequest,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Done"))
+)]
 pub async fn remove_binding(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path((id, binding)): Path<(i64, i64)>,
+    ApiPath((id, binding)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<FreezeRequest>,
 ) -> Result<StatusCode, AppError> {
     admin_citizens::remove_binding(

@@ -21,6 +21,13 @@ pub const REFRESH_COOKIE: &str = "tanpu_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 
 /// `POST /api/v1/auth/register`: a citizen creates an account.
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses((status = 201, description = "Created", body = UserView))
+)]
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -31,6 +38,13 @@ pub async fn register(
 }
 
 /// `POST /api/v1/auth/login`.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses((status = 200, description = "OK", body = SessionView))
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -44,6 +58,13 @@ pub async fn login(
 
 /// `POST /api/v1/auth/refresh`: the refresh cookie for a new access token
 /// (and a new refresh cookie).
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    security(("refresh_cookie" = [])),
+    responses((status = 200, description = "OK", body = SessionView))
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -60,6 +81,12 @@ pub async fn refresh(
 }
 
 /// `POST /api/v1/auth/logout`: ends the session and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "Done"))
+)]
 pub async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,

@@ -12,10 +12,17 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use tanpu_core::api::Dashboard;
+use tanpu_core::api::{CertifiedStatement, Dashboard};
 use tanpu_core::rules::calendar::city_date;
 
 /// `GET /api/v1/admin/dashboard`.
+#[utoipa::path(
+    get,
+    path = "/admin/dashboard",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = Dashboard))
+)]
 pub async fn dashboard(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -25,7 +32,8 @@ pub async fn dashboard(
 }
 
 /// A report's period and format.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// First day (city time), inclusive.
@@ -34,11 +42,12 @@ pub struct ReportQuery {
     to: NaiveDate,
     /// `json` (default) or `csv`; the actions report is always CSV.
     #[serde(default)]
+    #[param(inline)]
     format: Option<ReportFormat>,
 }
 
 /// How a report is answered.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportFormat {
     /// JSON.
@@ -62,6 +71,14 @@ fn csv_download(name: &str, body: String) -> Response {
 }
 
 /// `GET /api/v1/admin/reports/actions.csv?from=…&to=…`.
+#[utoipa::path(
+    get,
+    path = "/admin/reports/actions.csv",
+    tag = "admin",
+    params(ReportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The actions of the period as CSV", body = String, content_type = "text/csv"))
+)]
 pub async fn actions_csv(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -75,6 +92,14 @@ pub async fn actions_csv(
 }
 
 /// `GET /api/v1/admin/reports/certified?from=…&to=…[&format=csv]`.
+#[utoipa::path(
+    get,
+    path = "/admin/reports/certified",
+    tag = "admin",
+    params(ReportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The certified statement (JSON, or CSV with format=csv)", content((CertifiedStatement = "application/json"), (String = "text/csv"))))
+)]
 pub async fn certified(
     State(state): State<AppState>,
     _admin: AdminUser,

@@ -3,7 +3,9 @@
 
 use crate::error::AppError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -89,6 +91,30 @@ where
                 message: rejection.body_text(),
                 details: Value::Null,
             })
+    }
+}
+
+/// Path parameters. A segment that does not parse (an id beyond `i64`, a
+/// word where a number belongs) names no resource: 404 in our shape, not
+/// axum's plain-text 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(rejection) => match rejection {
+                // A route without the parameters it names is our bug.
+                PathRejection::MissingPathParams(e) => Err(AppError::Internal(e.to_string())),
+                _ => Err(AppError::NotFound),
+            },
+        }
     }
 }
 

@@ -13,7 +13,8 @@ use tanpu_core::api::{Leaderboard, LeaderboardChoice, LeaderboardPeriod};
 use tanpu_core::rules::calendar::city_date;
 
 /// `GET /api/v1/leaderboard`'s query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BoardQuery {
     /// `week` (default) or `month`.
@@ -22,6 +23,14 @@ pub struct BoardQuery {
 }
 
 /// `GET /api/v1/leaderboard?period=week|month`.
+#[utoipa::path(
+    get,
+    path = "/leaderboard",
+    tag = "leaderboard",
+    params(BoardQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = Leaderboard))
+)]
 pub async fn board(
     State(state): State<AppState>,
     user: AuthUser,
@@ -34,6 +43,14 @@ pub async fn board(
 }
 
 /// `PUT /api/v1/me/leaderboard`: take part, or leave.
+#[utoipa::path(
+    put,
+    path = "/me/leaderboard",
+    tag = "me",
+    request_body = LeaderboardChoice,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = Leaderboard))
+)]
 pub async fn choose(
     State(state): State<AppState>,
     user: AuthUser,

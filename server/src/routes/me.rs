@@ -5,23 +5,30 @@
 use super::AppState;
 use super::auth::with_refresh_cookie;
 use super::auth_user::AuthUser;
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::AppError;
 use crate::services::citizen::{self, ActionFilter};
 use crate::services::{accounts, bindings, privacy, review, sessions};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use tanpu_core::BindingId;
 use tanpu_core::api::{
     ActionDetail, ActionItem, ActionPage, BindingList, BindingRequest, BindingView,
-    ChangePasswordRequest, ClaimRequest, DeleteAccountRequest, MeSummary, SessionView,
+    ChangePasswordRequest, ClaimRequest, DataExport, DeleteAccountRequest, MeSummary, SessionView,
     UpdateProfileRequest, UserView,
 };
 
 /// `GET /api/v1/me`.
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = UserView))
+)]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<UserView>, AppError> {
     accounts::find_by_id(&state.db, user.id)
         .await?
@@ -30,6 +37,14 @@ pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Us
 }
 
 /// `PATCH /api/v1/me`.
+#[utoipa::path(
+    patch,
+    path = "/me",
+    tag = "me",
+    request_body = UpdateProfileRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = UserView))
+)]
 pub async fn update(
     State(state): State<AppState>,
     user: AuthUser,
@@ -42,6 +57,14 @@ pub async fn update(
 
 /// `POST /api/v1/me/password`: every other session ends; this one gets a
 /// fresh session so the person stays signed in.
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    tag = "me",
+    request_body = ChangePasswordRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = SessionView))
+)]
 pub async fn change_password(
     State(state): State<AppState>,
     user: AuthUser,
@@ -59,6 +82,13 @@ pub async fn change_password(
 }
 
 /// `GET /api/v1/me/bindings`.
+#[utoipa::path(
+    get,
+    path = "/me/bindings",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = BindingList))
+)]
 pub async fn list_bindings(
     State(state): State<AppState>,
     user: AuthUser,
@@ -68,6 +98,14 @@ pub async fn list_bindings(
 }
 
 /// `POST /api/v1/me/bindings`.
+#[utoipa::path(
+    post,
+    path = "/me/bindings",
+    tag = "me",
+    request_body = BindingRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = BindingView))
+)]
 pub async fn add_binding(
     State(state): State<AppState>,
     user: AuthUser,
@@ -78,16 +116,31 @@ pub async fn add_binding(
 }
 
 /// `DELETE /api/v1/me/bindings/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/me/bindings/{id}",
+    tag = "me",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Done"))
+)]
 pub async fn remove_binding(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     bindings::remove(&state.db, user.id, BindingId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /api/v1/me/summary`.
+#[utoipa::path(
+    get,
+    path = "/me/summary",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = MeSummary))
+)]
 pub async fn summary(
     State(state): State<AppState>,
     user: AuthUser,
@@ -98,7 +151,8 @@ pub async fn summary(
 }
 
 /// Query of `GET /api/v1/me/actions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ActionsQuery {
     kind: Option<String>,
@@ -110,6 +164,14 @@ pub struct ActionsQuery {
 }
 
 /// `GET /api/v1/me/actions?kind=&status=&month=YYYY-MM&before_id=&limit=`.
+#[utoipa::path(
+    get,
+    path = "/me/actions",
+    tag = "me",
+    params(ActionsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = ActionPage))
+)]
 pub async fn actions(
     State(state): State<AppState>,
     user: AuthUser,
@@ -140,16 +202,32 @@ pub async fn actions(
 }
 
 /// `GET /api/v1/me/actions/{id}`.
+#[utoipa::path(
+    get,
+    path = "/me/actions/{id}",
+    tag = "me",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = ActionDetail))
+)]
 pub async fn action(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ActionDetail>, AppError> {
     Ok(Json(citizen::action_detail(&state.db, user.id, id).await?))
 }
 
 /// `POST /api/v1/me/claims`: a claim for an action no partner reported;
 /// held for review.
+#[utoipa::path(
+    post,
+    path = "/me/claims",
+    tag = "me",
+    request_body = ClaimRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = ActionItem))
+)]
 pub async fn claim(
     State(state): State<AppState>,
     user: AuthUser,
@@ -160,6 +238,13 @@ pub async fn claim(
 }
 
 /// `GET /api/v1/me/export`: everything held about me, as a JSON file.
+#[utoipa::path(
+    get,
+    path = "/me/export",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Everything held about the caller, as an attachment", body = DataExport))
+)]
 pub async fn export(
     State(state): State<AppState>,
     user: AuthUser,
@@ -174,6 +259,14 @@ pub async fn export(
 
 /// `DELETE /api/v1/me`: deletes the account (password required); the
 /// ledger keeps its history under the anonymous id.
+#[utoipa::path(
+    delete,
+    path = "/me",
+    tag = "me",
+    request_body = DeleteAccountRequest,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Done"))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     user: AuthUser,

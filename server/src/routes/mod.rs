@@ -15,6 +15,7 @@ mod health;
 mod imports;
 mod leaderboard;
 mod me;
+pub mod openapi;
 mod partner;
 mod public;
 mod review;
@@ -32,7 +33,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
 use sea_orm::DatabaseConnection;
 use std::any::Any;
 use std::sync::Arc;
@@ -43,6 +43,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use auth::REFRESH_COOKIE;
 pub use auth_user::{AdminUser, AuthUser};
@@ -90,139 +92,123 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/public/stats", get(public::stats))
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me).patch(me::update).delete(me::delete))
-        .route("/me/export", get(me::export))
-        .route("/me/password", post(me::change_password))
-        .route("/me/summary", get(me::summary))
-        .route("/me/actions", get(me::actions))
-        .route("/me/actions/{id}", get(me::action))
-        .route("/me/claims", post(me::claim))
-        .route("/review/queue", get(review::queue))
-        .route("/review/actions/{id}/approve", post(review::approve))
-        .route("/review/actions/{id}/reject", post(review::reject))
-        .route("/me/bindings", get(me::list_bindings).post(me::add_binding))
-        .route("/me/bindings/{id}", delete(me::remove_binding))
-        .route("/admin/users/{id}/role", put(admin::set_role))
-        .route(
-            "/admin/partners",
-            get(admin::list_partners).post(admin::create_partner),
-        )
-        .route(
-            "/admin/partners/{id}/rotate",
-            post(admin::rotate_partner_secret),
-        )
-        .route(
-            "/admin/partners/{id}/retire-old-secrets",
-            post(admin::retire_old_partner_secrets),
-        )
-        .route("/admin/partners/{id}/disable", post(admin::disable_partner))
-        .route("/admin/ledger/verify", get(admin::verify_ledger))
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
+    let mut api_doc = utoipa::openapi::OpenApi::default();
+    let mut part = |routes: OpenApiRouter<AppState>| {
+        let (routes, doc) = routes.split_for_parts();
+        api_doc.merge(doc);
+        routes.method_not_allowed_fallback(method_not_allowed)
+    };
+    let api_limit = || DefaultBodyLimit::max(API_BODY_LIMIT_BYTES);
+    // Accounts, the citizen's own data, the review queue and partners.
+    let api = part(
+        OpenApiRouter::new()
+            .routes(routes!(public::stats))
+            .routes(routes!(auth::register))
+            .routes(routes!(auth::login))
+            .routes(routes!(auth::refresh))
+            .routes(routes!(auth::logout))
+            .routes(routes!(me::me, me::update, me::delete))
+            .routes(routes!(me::export))
+            .routes(routes!(me::change_password))
+            .routes(routes!(me::summary))
+            .routes(routes!(me::actions))
+            .routes(routes!(me::action))
+            .routes(routes!(me::claim))
+            .routes(routes!(review::queue))
+            .routes(routes!(review::approve))
+            .routes(routes!(review::reject))
+            .routes(routes!(me::list_bindings, me::add_binding))
+            .routes(routes!(me::remove_binding))
+            .routes(routes!(admin::set_role))
+            .routes(routes!(admin::list_partners, admin::create_partner))
+            .routes(routes!(admin::rotate_partner_secret))
+            .routes(routes!(admin::retire_old_partner_secrets))
+            .routes(routes!(admin::disable_partner))
+            .routes(routes!(admin::verify_ledger))
+            .layer(api_limit()),
+    );
     // Partners send batches: a larger limit, on their routes only.
-    let partner_api = Router::new()
-        .route("/partner/me", get(partner::me))
-        .route("/partner/actions", post(partner::submit_one))
-        .route("/partner/actions/batch", post(partner::submit_batch))
-        .route("/partner/actions/{external_id}", get(partner::decision))
-        .route("/partner/vouchers/use", post(rewards::partner_use))
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(partner::PARTNER_BODY_LIMIT_BYTES));
-    let api = api.merge(partner_api);
+    let api = api.merge(part(
+        OpenApiRouter::new()
+            .routes(routes!(partner::me))
+            .routes(routes!(partner::submit_one))
+            .routes(routes!(partner::submit_batch))
+            .routes(routes!(partner::decision))
+            .routes(routes!(rewards::partner_use))
+            .layer(DefaultBodyLimit::max(partner::PARTNER_BODY_LIMIT_BYTES)),
+    ));
     // Credit rules: the administrators' editor and simulation, the audit
     // log, and the public "how to earn" page and calculator.
-    let rules_api = Router::new()
-        .route("/public/rules", get(rules::public_rules))
-        .route("/public/rules/preview", post(rules::preview))
-        .route("/admin/audit", get(rules::audit_log))
-        .route("/admin/rules", get(rules::list).post(rules::create_rule))
-        .route("/admin/rules/{rule_id}/history", get(rules::history))
-        .route("/admin/rules/{rule_id}/versions", post(rules::create_draft))
-        .route(
-            "/admin/rules/{rule_id}/versions/{version_id}",
-            get(rules::version)
-                .put(rules::update_draft)
-                .delete(rules::delete_draft),
-        )
-        .route(
-            "/admin/rules/{rule_id}/versions/{version_id}/publish",
-            post(rules::publish),
-        )
-        .route(
-            "/admin/rules/{rule_id}/versions/{version_id}/retire",
-            post(rules::retire),
-        )
-        .route(
-            "/admin/rules/{rule_id}/versions/{version_id}/simulate",
-            post(rules::simulate),
-        )
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
-    let api = api.merge(rules_api);
+    let api = api.merge(part(
+        OpenApiRouter::new()
+            .routes(routes!(rules::public_rules))
+            .routes(routes!(rules::preview))
+            .routes(routes!(rules::audit_log))
+            .routes(routes!(rules::list, rules::create_rule))
+            .routes(routes!(rules::history))
+            .routes(routes!(rules::create_draft))
+            .routes(routes!(
+                rules::version,
+                rules::update_draft,
+                rules::delete_draft
+            ))
+            .routes(routes!(rules::publish))
+            .routes(routes!(rules::retire))
+            .routes(routes!(rules::simulate))
+            .layer(api_limit()),
+    ));
     // Rewards, vouchers and the leaderboard.
-    let rewards_api = Router::new()
-        .route("/rewards", get(rewards::catalogue))
-        .route("/rewards/{id}/redeem", post(rewards::redeem))
-        .route("/me/vouchers", get(rewards::my_vouchers))
-        .route("/leaderboard", get(leaderboard::board))
-        .route("/me/leaderboard", put(leaderboard::choose))
-        .route(
-            "/admin/rewards",
-            get(rewards::admin_list).post(rewards::create),
-        )
-        .route("/admin/rewards/{id}", put(rewards::update))
-        .route("/admin/rewards/{id}/redemptions", get(rewards::redemptions))
-        .route("/admin/vouchers/use", post(rewards::admin_use))
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
-    let api = api.merge(rewards_api);
+    let api = api.merge(part(
+        OpenApiRouter::new()
+            .routes(routes!(rewards::catalogue))
+            .routes(routes!(rewards::redeem))
+            .routes(routes!(rewards::my_vouchers))
+            .routes(routes!(leaderboard::board))
+            .routes(routes!(leaderboard::choose))
+            .routes(routes!(rewards::admin_list, rewards::create))
+            .routes(routes!(rewards::update))
+            .routes(routes!(rewards::redemptions))
+            .routes(routes!(rewards::admin_use))
+            .layer(api_limit()),
+    ));
     // Citizens, for administrators.
-    let citizens_api = Router::new()
-        .route("/admin/citizens", get(admin_citizens::search))
-        .route("/admin/citizens/{id}", get(admin_citizens::detail))
-        .route("/admin/citizens/{id}/freeze", post(admin_citizens::freeze))
-        .route(
-            "/admin/citizens/{id}/unfreeze",
-            post(admin_citizens::unfreeze),
-        )
-        .route(
-            "/admin/citizens/{id}/adjustments",
-            post(admin_citizens::adjust),
-        )
-        .route(
-            "/admin/citizens/{id}/bindings/{binding_id}/remove",
-            post(admin_citizens::remove_binding),
-        )
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT_BYTES));
-    let api = api.merge(citizens_api);
+    let api = api.merge(part(
+        OpenApiRouter::new()
+            .routes(routes!(admin_citizens::search))
+            .routes(routes!(admin_citizens::detail))
+            .routes(routes!(admin_citizens::freeze))
+            .routes(routes!(admin_citizens::unfreeze))
+            .routes(routes!(admin_citizens::adjust))
+            .routes(routes!(admin_citizens::remove_binding))
+            .layer(api_limit()),
+    ));
     // The city dashboard and reports.
-    let dashboard_api = Router::new()
-        .route("/admin/dashboard", get(dashboard::dashboard))
-        .route("/admin/reports/actions.csv", get(dashboard::actions_csv))
-        .route("/admin/reports/certified", get(dashboard::certified))
-        .method_not_allowed_fallback(method_not_allowed);
-    let api = api.merge(dashboard_api);
+    let api = api.merge(part(
+        OpenApiRouter::new()
+            .routes(routes!(dashboard::dashboard))
+            .routes(routes!(dashboard::actions_csv))
+            .routes(routes!(dashboard::certified))
+            .layer(api_limit()),
+    ));
     // File imports: the upload streams to disk, up to its own limit.
-    let imports_api = Router::new()
-        .route("/admin/partners/{id}/imports", post(imports::upload))
-        .route("/admin/imports", get(imports::list))
-        .route("/admin/imports/{id}", get(imports::view))
-        .route("/admin/imports/{id}/errors.csv", get(imports::errors))
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::disable());
-    let api = api.merge(imports_api);
+    let api = api.merge(part(
+        OpenApiRouter::new()
+            .routes(routes!(imports::upload))
+            .routes(routes!(imports::list))
+            .routes(routes!(imports::view))
+            .routes(routes!(imports::errors))
+            .layer(DefaultBodyLimit::disable()),
+    ));
+    let (probes, probes_doc) = OpenApiRouter::new()
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
+        .split_for_parts();
+    let doc = openapi::document(api_doc, probes_doc);
 
     Router::new()
         .nest("/api/v1", api)
-        .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
+        .merge(probes)
+        .merge(openapi::routes(doc))
         .fallback(static_files::serve)
         .layer(
             ServiceBuilder::new()

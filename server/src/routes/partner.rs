@@ -1,17 +1,18 @@
 //! Partner systems' routes: `/api/v1/partner/…`, every request signed.
 
 use super::AppState;
+use super::extract::ApiPath;
 use crate::error::AppError;
 use crate::services::ingest;
 use crate::services::partners::{self, AuthenticatedPartner};
 use crate::services::webhook::SignedHeaders;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use tanpu_core::PartnerId;
-use tanpu_core::api::{BatchResult, PartnerBatch, RecordResult};
+use tanpu_core::api::{BatchResult, PartnerBatch, PartnerRecord, RecordResult};
 
 /// The largest body a partner may send (a batch of 1,000 records).
 pub const PARTNER_BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -126,7 +127,7 @@ impl SignedRecords {
 }
 
 /// `GET /api/v1/partner/me`'s answer.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PartnerIdentity {
     partner_id: PartnerId,
     kinds: Vec<String>,
@@ -134,6 +135,13 @@ pub struct PartnerIdentity {
 
 /// `GET /api/v1/partner/me`: who the signature says you are — for checking
 /// a signing implementation before sending records.
+#[utoipa::path(
+    get,
+    path = "/partner/me",
+    tag = "partner",
+    security(("partner_signature" = [])),
+    responses((status = 200, description = "OK", body = PartnerIdentity))
+)]
 pub async fn me(signed: SignedPartner) -> Json<PartnerIdentity> {
     Json(PartnerIdentity {
         partner_id: signed.partner.id,
@@ -150,6 +158,14 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
 /// `POST /api/v1/partner/actions`: one record, decided at once (committed
 /// with the records other requests of the partner sent at the same moment:
 /// see [`crate::services::ingest::singles`]).
+#[utoipa::path(
+    post,
+    path = "/partner/actions",
+    tag = "partner",
+    request_body = PartnerRecord,
+    security(("partner_signature" = [])),
+    responses((status = 200, description = "OK", body = RecordResult))
+)]
 pub async fn submit_one(
     State(state): State<AppState>,
     signed: SignedRecords,
@@ -165,6 +181,14 @@ pub async fn submit_one(
 
 /// `POST /api/v1/partner/actions/batch`: up to 1,000 records, one result
 /// each, in order.
+#[utoipa::path(
+    post,
+    path = "/partner/actions/batch",
+    tag = "partner",
+    request_body = PartnerBatch,
+    security(("partner_signature" = [])),
+    responses((status = 200, description = "OK", body = BatchResult))
+)]
 pub async fn submit_batch(
     State(state): State<AppState>,
     signed: SignedRecords,
@@ -185,9 +209,17 @@ pub async fn submit_batch(
 
 /// `GET /api/v1/partner/actions/{external_id}`: the decision of one of your
 /// records.
+#[utoipa::path(
+    get,
+    path = "/partner/actions/{external_id}",
+    tag = "partner",
+    params(("external_id" = String, Path)),
+    security(("partner_signature" = [])),
+    responses((status = 200, description = "OK", body = RecordResult))
+)]
 pub async fn decision(
     State(state): State<AppState>,
-    Path(external_id): Path<String>,
+    ApiPath(external_id): ApiPath<String>,
     signed: SignedPartner,
 ) -> Result<Json<RecordResult>, AppError> {
     Ok(Json(

@@ -3,14 +3,14 @@
 
 use super::AppState;
 use super::auth_user::{AdminUser, AuthUser};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiPath};
 use super::partner::SignedPartner;
 use crate::error::AppError;
 use crate::services::rate_limit;
 use crate::services::rewards::vouchers::{self, UsedBy};
 use crate::services::rewards::{catalogue, redeem};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use tanpu_core::api::{
@@ -23,6 +23,12 @@ use tanpu_core::ids::RewardId;
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// `GET /api/v1/rewards`: what can be redeemed now, cheapest first.
+#[utoipa::path(
+    get,
+    path = "/rewards",
+    tag = "rewards",
+    responses((status = 200, description = "OK", body = RewardList))
+)]
 pub async fn catalogue(State(state): State<AppState>) -> Result<Json<RewardList>, AppError> {
     Ok(Json(catalogue::available(&state.db, Utc::now()).await?))
 }
@@ -30,10 +36,21 @@ pub async fn catalogue(State(state): State<AppState>) -> Result<Json<RewardList>
 /// `POST /api/v1/rewards/{id}/redeem` with an `Idempotency-Key` header:
 /// 201 with the voucher, or 200 with the first voucher when the key was
 /// used before for this reward.
+#[utoipa::path(
+    post,
+    path = "/rewards/{id}/redeem",
+    tag = "rewards",
+    params(("id" = i64, Path), ("Idempotency-Key" = String, Header, description = "A key the app makes per confirmation: a retry with the same key gets the first answer")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Redeemed: the voucher, and the balance after paying", body = Redemption),
+        (status = 200, description = "A retry with the same key: the first voucher, with `replayed: true`; nothing was charged again", body = Redemption)
+    )
+)]
 pub async fn redeem(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<Redemption>), AppError> {
     let key = headers
@@ -58,6 +75,13 @@ pub async fn redeem(
 }
 
 /// `GET /api/v1/me/vouchers`.
+#[utoipa::path(
+    get,
+    path = "/me/vouchers",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = VoucherList))
+)]
 pub async fn my_vouchers(
     State(state): State<AppState>,
     user: AuthUser,
@@ -68,6 +92,13 @@ pub async fn my_vouchers(
 }
 
 /// `GET /api/v1/admin/rewards`: the whole catalogue, inactive included.
+#[utoipa::path(
+    get,
+    path = "/admin/rewards",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RewardList))
+)]
 pub async fn admin_list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -76,6 +107,14 @@ pub async fn admin_list(
 }
 
 /// `POST /api/v1/admin/rewards`.
+#[utoipa::path(
+    post,
+    path = "/admin/rewards",
+    tag = "admin",
+    request_body = RewardInput,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = RewardView))
+)]
 pub async fn create(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -86,10 +125,19 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/admin/rewards/{id}`.
+#[utoipa::path(
+    put,
+    path = "/admin/rewards/{id}",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    request_body = RewardInput,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RewardView))
+)]
 pub async fn update(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<RewardInput>,
 ) -> Result<Json<RewardView>, AppError> {
     Ok(Json(
@@ -98,10 +146,18 @@ pub async fn update(
 }
 
 /// `GET /api/v1/admin/rewards/{id}/redemptions`.
+#[utoipa::path(
+    get,
+    path = "/admin/rewards/{id}/redemptions",
+    tag = "admin",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RedemptionList))
+)]
 pub async fn redemptions(
     State(state): State<AppState>,
     _admin: AdminUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<RedemptionList>, AppError> {
     Ok(Json(
         vouchers::redemptions_of(&state.db, RewardId(id), Utc::now()).await?,
@@ -110,6 +166,14 @@ pub async fn redemptions(
 
 /// `POST /api/v1/admin/vouchers/use`: an administrator marks any voucher
 /// used (e.g. a certificate handed over at the bureau).
+#[utoipa::path(
+    post,
+    path = "/admin/vouchers/use",
+    tag = "admin",
+    request_body = UseVoucherRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RedemptionRecord))
+)]
 pub async fn admin_use(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -122,6 +186,14 @@ pub async fn admin_use(
 
 /// `POST /api/v1/partner/vouchers/use` (signed): a merchant marks one of
 /// its rewards' vouchers used.
+#[utoipa::path(
+    post,
+    path = "/partner/vouchers/use",
+    tag = "partner",
+    request_body = UseVoucherRequest,
+    security(("partner_signature" = [])),
+    responses((status = 200, description = "OK", body = RedemptionRecord))
+)]
 pub async fn partner_use(
     State(state): State<AppState>,
     signed: SignedPartner,

@@ -6,13 +6,13 @@
 use super::AppState;
 use super::auth_user::AdminUser;
 use super::client::ClientIp;
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::AppError;
 use crate::services::audit::{self, AuditFilter};
 use crate::services::rules::{self, RuleError};
 use crate::services::simulation;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
@@ -42,6 +42,13 @@ impl From<RuleError> for AppError {
 }
 
 /// `GET /api/v1/admin/rules`: every rule with its versions and their status.
+#[utoipa::path(
+    get,
+    path = "/admin/rules",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RuleList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     AdminUser(_): AdminUser,
@@ -51,6 +58,14 @@ pub async fn list(
 
 /// `POST /api/v1/admin/rules`: a rule for a new (administrator-defined)
 /// kind; the body is its first draft's definition.
+#[utoipa::path(
+    post,
+    path = "/admin/rules",
+    tag = "admin",
+    request_body = RuleVersion,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = RuleVersionView))
+)]
 pub async fn create_rule(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -62,10 +77,18 @@ pub async fn create_rule(
 
 /// `GET /api/v1/admin/rules/{rule_id}/history`: every version with the
 /// fields changed since the one before.
+#[utoipa::path(
+    get,
+    path = "/admin/rules/{rule_id}/history",
+    tag = "admin",
+    params(("rule_id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RuleHistory))
+)]
 pub async fn history(
     State(state): State<AppState>,
     AdminUser(_): AdminUser,
-    Path(rule_id): Path<i64>,
+    ApiPath(rule_id): ApiPath<i64>,
 ) -> Result<Json<RuleHistory>, AppError> {
     Ok(Json(
         rules::history(&state.db, RuleId(rule_id), Utc::now()).await?,
@@ -74,10 +97,19 @@ pub async fn history(
 
 /// `POST /api/v1/admin/rules/{rule_id}/versions`: a new draft, copied from
 /// a version of the rule (the newest by default).
+#[utoipa::path(
+    post,
+    path = "/admin/rules/{rule_id}/versions",
+    tag = "admin",
+    params(("rule_id" = i64, Path)),
+    request_body = CreateDraftRequest,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = RuleVersionView))
+)]
 pub async fn create_draft(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(rule_id): Path<i64>,
+    ApiPath(rule_id): ApiPath<i64>,
     ApiJson(req): ApiJson<CreateDraftRequest>,
 ) -> Result<(StatusCode, Json<RuleVersionView>), AppError> {
     let view = rules::create_draft(
@@ -92,10 +124,18 @@ pub async fn create_draft(
 }
 
 /// `GET /api/v1/admin/rules/{rule_id}/versions/{version_id}`.
+#[utoipa::path(
+    get,
+    path = "/admin/rules/{rule_id}/versions/{version_id}",
+    tag = "admin",
+    params(("rule_id" = i64, Path), ("version_id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RuleVersionView))
+)]
 pub async fn version(
     State(state): State<AppState>,
     AdminUser(_): AdminUser,
-    Path((rule_id, version_id)): Path<(i64, i64)>,
+    ApiPath((rule_id, version_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<RuleVersionView>, AppError> {
     Ok(Json(
         rules::version(
@@ -110,10 +150,19 @@ pub async fn version(
 
 /// `PUT /api/v1/admin/rules/{rule_id}/versions/{version_id}`: replaces a
 /// draft's definition; 422 lists every `{field, reason}` to fix.
+#[utoipa::path(
+    put,
+    path = "/admin/rules/{rule_id}/versions/{version_id}",
+    tag = "admin",
+    params(("rule_id" = i64, Path), ("version_id" = i64, Path)),
+    request_body = RuleVersion,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RuleVersionView))
+)]
 pub async fn update_draft(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path((rule_id, version_id)): Path<(i64, i64)>,
+    ApiPath((rule_id, version_id)): ApiPath<(i64, i64)>,
     ApiJson(definition): ApiJson<RuleVersion>,
 ) -> Result<Json<RuleVersionView>, AppError> {
     Ok(Json(
@@ -131,10 +180,18 @@ pub async fn update_draft(
 
 /// `DELETE /api/v1/admin/rules/{rule_id}/versions/{version_id}`: discards
 /// a draft.
+#[utoipa::path(
+    delete,
+    path = "/admin/rules/{rule_id}/versions/{version_id}",
+    tag = "admin",
+    params(("rule_id" = i64, Path), ("version_id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Done"))
+)]
 pub async fn delete_draft(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path((rule_id, version_id)): Path<(i64, i64)>,
+    ApiPath((rule_id, version_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
     rules::delete_draft(
         &state.db,
@@ -148,10 +205,19 @@ pub async fn delete_draft(
 }
 
 /// `POST /api/v1/admin/rules/{rule_id}/versions/{version_id}/publish`.
+#[utoipa::path(
+    post,
+    path = "/admin/rules/{rule_id}/versions/{version_id}/publish",
+    tag = "admin",
+    params(("rule_id" = i64, Path), ("version_id" = i64, Path)),
+    request_body = PublishRuleRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RuleVersionView))
+)]
 pub async fn publish(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path((rule_id, version_id)): Path<(i64, i64)>,
+    ApiPath((rule_id, version_id)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<PublishRuleRequest>,
 ) -> Result<Json<RuleVersionView>, AppError> {
     Ok(Json(
@@ -169,10 +235,19 @@ pub async fn publish(
 }
 
 /// `POST /api/v1/admin/rules/{rule_id}/versions/{version_id}/retire`.
+#[utoipa::path(
+    post,
+    path = "/admin/rules/{rule_id}/versions/{version_id}/retire",
+    tag = "admin",
+    params(("rule_id" = i64, Path), ("version_id" = i64, Path)),
+    request_body = RetireRuleRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = RuleVersionView))
+)]
 pub async fn retire(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path((rule_id, version_id)): Path<(i64, i64)>,
+    ApiPath((rule_id, version_id)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<RetireRuleRequest>,
 ) -> Result<Json<RuleVersionView>, AppError> {
     Ok(Json(
@@ -191,10 +266,19 @@ pub async fn retire(
 /// `POST /api/v1/admin/rules/{rule_id}/versions/{version_id}/simulate`:
 /// the version over the stored actions of a period, against what was
 /// credited.
+#[utoipa::path(
+    post,
+    path = "/admin/rules/{rule_id}/versions/{version_id}/simulate",
+    tag = "admin",
+    params(("rule_id" = i64, Path), ("version_id" = i64, Path)),
+    request_body = SimulationRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = SimulationReport))
+)]
 pub async fn simulate(
     State(state): State<AppState>,
     AdminUser(_): AdminUser,
-    Path((rule_id, version_id)): Path<(i64, i64)>,
+    ApiPath((rule_id, version_id)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<SimulationRequest>,
 ) -> Result<Json<SimulationReport>, AppError> {
     Ok(Json(
@@ -210,7 +294,8 @@ pub async fn simulate(
 }
 
 /// Query of `GET /api/v1/admin/audit`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// An action (`rule.publish`) or a prefix ending in a dot (`rule.`).
@@ -228,6 +313,14 @@ pub struct AuditQuery {
 }
 
 /// `GET /api/v1/admin/audit`: the audit log, newest first.
+#[utoipa::path(
+    get,
+    path = "/admin/audit",
+    tag = "admin",
+    params(AuditQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "OK", body = AuditPage))
+)]
 pub async fn audit_log(
     State(state): State<AppState>,
     AdminUser(_): AdminUser,
@@ -250,12 +343,25 @@ pub async fn audit_log(
 }
 
 /// `GET /api/v1/public/rules`: the rules in force now, for "how to earn".
+#[utoipa::path(
+    get,
+    path = "/public/rules",
+    tag = "public",
+    responses((status = 200, description = "OK", body = PublicRules))
+)]
 pub async fn public_rules(State(state): State<AppState>) -> Result<Json<PublicRules>, AppError> {
     Ok(Json(rules::public_rules(&state.db, Utc::now()).await?))
 }
 
 /// `POST /api/v1/public/rules/preview`: what a hypothetical action would
 /// earn under the rule in force at its time. Rate-limited per address.
+#[utoipa::path(
+    post,
+    path = "/public/rules/preview",
+    tag = "public",
+    request_body = PreviewRequest,
+    responses((status = 200, description = "OK", body = PreviewResult))
+)]
 pub async fn preview(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

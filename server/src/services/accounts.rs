@@ -301,6 +301,15 @@ pub async fn set_role(
     user: UserId,
     role: Role,
 ) -> ServiceResult<UserView> {
+    // An administrator who demotes themselves may leave the city without
+    // one; another administrator (or `tanpu admin create`) must do it.
+    if actor == Some(user) {
+        return Err(ServiceError::Conflict {
+            field: "id",
+            reason: "own_account",
+            message: "administrators cannot change their own role".into(),
+        });
+    }
     let txn = db.begin().await?;
     let row = users::Entity::find_by_id(user.0)
         .one(&txn)

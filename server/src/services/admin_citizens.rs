@@ -351,7 +351,9 @@ pub async fn adjust(
     if req.amount == 0 {
         return Err(invalid("amount", "zero"));
     }
-    if req.amount.abs() > MAX_ADJUSTMENT {
+    // `unsigned_abs`: `i64::MIN.abs()` overflows (a panic in debug builds, a
+    // negative "absolute" amount that slips past this check in release).
+    if req.amount.unsigned_abs() > MAX_ADJUSTMENT.unsigned_abs() {
         return Err(invalid("amount", "too_large"));
     }
     let reason: Arc<str> = Arc::from(checked_reason(&req.reason)?);

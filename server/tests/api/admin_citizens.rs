@@ -214,6 +214,9 @@ async fn a_manual_adjustment_is_audited_and_on_the_citizens_statement() {
     for bad in [
         json!({"amount": 0, "reason": "x"}),
         json!({"amount": 5, "reason": ""}),
+        json!({"amount": 1_000_001, "reason": "x"}),
+        // Its absolute value does not fit an i64 (found by schemathesis).
+        json!({"amount": i64::MIN, "reason": "x"}),
     ] {
         let (status, _) = call(app, &admin, Method::POST, &path, Some(bad)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

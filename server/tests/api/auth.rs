@@ -263,6 +263,20 @@ async fn only_admins_grant_roles_and_a_new_role_applies_at_once() {
         .await
         .unwrap();
     assert_eq!(bad_role.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Demoting oneself could leave the city without an administrator.
+    let own = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/admin/users/{}/role", admin.user_id),
+            &admin,
+        )
+        .json(&json!({"role": "citizen"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::CONFLICT);
+    let body: Value = own.json().await.unwrap();
+    assert_eq!(body["error"]["details"]["reason"], "own_account");
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ mod ledger_crash;
 mod ledger_model;
 mod ledger_processes;
 mod limits;
+mod openapi;
 mod partners;
 mod privacy;
 mod registration;
