@@ -7,6 +7,7 @@
 # once as an administrator.
 #
 #   scripts/contract.sh [examples-per-operation]     (default 25)
+#   scripts/contract.sh --install                     only install schemathesis
 #
 # The seed is fixed so a run is repeatable; set SCHEMATHESIS_SEED to explore.
 # Partner routes are exercised unsigned only (their answers must still be
@@ -16,6 +17,8 @@ cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 examples="${1:-25}"
+install_only=false
+[ "$examples" = --install ] && install_only=true
 seed="${SCHEMATHESIS_SEED:-20261129}"
 venv="${TANPU_TOOLS_DIR:-$HOME/.cache/tanpu}/schemathesis-$SCHEMATHESIS_VERSION"
 bin="${TANPU_BIN:-$PWD/target/debug/tanpu}"
@@ -25,6 +28,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+$install_only && exit 0
 [ -x "$bin" ] || { echo "build the server first: cargo build -p tanpu-server --bin tanpu" >&2; exit 1; }
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

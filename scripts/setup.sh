@@ -60,6 +60,9 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# The API contract test's schemathesis, pinned, in its own virtualenv.
+scripts/contract.sh --install
+
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end2end npm packages"
   (cd end2end && npm ci --no-audit --no-fund)

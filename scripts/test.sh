@@ -2,7 +2,8 @@
 # Runs every check and test of Tanpu, installing what is missing first:
 #   formatting, clippy (host crates, and wasm crates on wasm32),
 #   Rust tests on SQLite, the same again on PostgreSQL,
-#   the release web app, and the Playwright suite in headless Chromium.
+#   the release web app, the API contract test (schemathesis against a live
+#   server, scripts/contract.sh), and the Playwright suite in headless Chromium.
 # Exits non-zero on the first failure. CI runs exactly this (.ci/run).
 #
 # PostgreSQL: TANPU_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432);
@@ -52,6 +53,7 @@ step "Rust tests on PostgreSQL ($pg_url)" \
 
 step "web app: trunk build --release" trunk build --release
 step "server binary" cargo build --locked -p tanpu-server --bin tanpu
+step "API contract: schemathesis against a live server" scripts/contract.sh
 step "Playwright in headless Chromium" \
   bash -c 'cd end2end && npx playwright test 2>&1 | tee "$0"' "$log_dir/e2e.log"
 
