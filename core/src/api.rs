@@ -269,7 +269,9 @@ pub struct PartnerRecord {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PartnerBatch {
-    /// Up to 1,000 records.
+    /// Up to 1,000 records. Each is read on its own, so a malformed one is
+    /// rejected alone and never aborts the rest.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<PartnerRecord>, max_items = 1000))]
     pub records: Vec<serde_json::Value>,
 }
 

@@ -53,6 +53,7 @@ pub struct ApiDoc;
 pub fn document(api: Document, root: Document) -> Document {
     let mut doc = ApiDoc::openapi().nest("/api/v1", api);
     doc.merge(root);
+    strip_route_from_summaries(&mut doc);
     // `merge` keeps the first document's parts, but the security schemes and
     // error answers must cover the merged operations too.
     SecuritySchemes.modify(&mut doc);
@@ -74,6 +75,40 @@ pub fn routes<S: Clone + Send + Sync + 'static>(doc: Document) -> Router<S> {
             ),
         ),
     )
+}
+
+/// The handlers' doc comments start with their route for readers of the
+/// code (`` `GET /api/v1/me`: … ``); on the page the route is already shown,
+/// so the summary keeps only what follows.
+fn strip_route_from_summaries(doc: &mut Document) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for text in [&mut operation.summary, &mut operation.description] {
+                let Some(current) = text.as_deref() else {
+                    continue;
+                };
+                let Some(rest) = current.strip_prefix('`').and_then(|t| t.split_once('`')) else {
+                    continue;
+                };
+                let rest = rest
+                    .1
+                    .trim_start_matches(':')
+                    .trim_start_matches('.')
+                    .trim();
+                let mut chars = rest.chars();
+                *text = chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect());
+            }
+        }
+    }
 }
 
 /// `bearer` (the access token), `refresh_cookie` and `partner_signature`.

@@ -156,8 +156,8 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
 }
 
 /// `POST /api/v1/partner/actions`: one record, decided at once (committed
-/// with the records other requests of the partner sent at the same moment:
-/// see [`crate::services::ingest::singles`]).
+/// together with the partner's other records that arrive at the same
+/// moment, by `services::ingest::singles`).
 #[utoipa::path(
     post,
     path = "/partner/actions",

@@ -47,6 +47,17 @@ async fn the_document_is_openapi_3_1_and_describes_every_route_with_its_errors()
         batch["requestBody"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/PartnerBatch"
     );
+    let records = &doc["components"]["schemas"]["PartnerBatch"]["properties"]["records"];
+    assert_eq!(
+        records["items"]["$ref"],
+        "#/components/schemas/PartnerRecord"
+    );
+    assert_eq!(records["maxItems"], 1000);
+    // Summaries say what a route does; the route itself is shown beside it.
+    assert_eq!(
+        paths["/api/v1/me/export"]["get"]["summary"],
+        "Everything held about me, as a JSON file."
+    );
     // The public routes need no sign-in.
     assert!(paths["/api/v1/public/rules"]["get"]["security"].is_null());
     let schemes = &doc["components"]["securitySchemes"];
