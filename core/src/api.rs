@@ -112,14 +112,21 @@ pub struct ErrorDetail {
 
 /// `POST /api/v1/auth/register`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(example = json!({"login": "13800000009", "password": "a long passphrase", "nickname": "小绿", "consent": true}))
+)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// A mainland mobile number or an e-mail address.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
     pub login: String,
     /// At least [`crate::account::PASSWORD_MIN_CHARS`] characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
     /// The name shown to others (e.g. on the leaderboard).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 24))]
     pub nickname: String,
     /// The person accepted the privacy notice; must be `true`. The server
     /// records which version ([`crate::account::PRIVACY_NOTICE_VERSION`]) and
@@ -145,7 +152,11 @@ pub struct UserView {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(example = json!({"login": "13800000001", "password": "tanpu-demo-2026"}))
+)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Mobile number or e-mail address, as typed.
@@ -173,6 +184,7 @@ pub struct SessionView {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfileRequest {
     /// A new nickname.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 24))]
     pub nickname: String,
 }
 
@@ -237,13 +249,19 @@ pub struct SubjectRef {
 
 /// One partner record: the public contract of DESIGN.md §4.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(example = json!({"external_id": "LC-BUS-20261129-000123", "kind": "bus_ride", "subject": {"type": "transit_card", "value": "3100 1234 5678 9012"}, "started_at": "2026-11-29T08:10:00+08:00", "ended_at": "2026-11-29T08:32:00+08:00", "quantity": 7.4, "unit": "km", "attributes": {"route": "K5", "from_stop": "东昌湖", "to_stop": "火车站"}}))
+)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerRecord {
-    /// The partner's unique id for the record.
+    /// The partner's unique id for the record: 1 to 128 bytes of UTF-8.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub external_id: String,
     /// `bus_ride`, `metro_ride`, `bike_trip`, `walk`, `refuel_offpeak`,
     /// `ev_charge`, or an administrator-defined kind.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::ActionKind))]
     pub kind: String,
     /// Whose card or plate.
     pub subject: SubjectRef,
@@ -256,6 +274,7 @@ pub struct PartnerRecord {
     #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
     pub quantity: serde_json::Number,
     /// `km`, `trip`, `L`, `kWh` or `step`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::Unit))]
     pub unit: String,
     /// Free-form details (route, stops, station…).
     #[serde(default)]
@@ -322,6 +341,7 @@ pub struct ChangePasswordRequest {
     /// The password in use now.
     pub current_password: String,
     /// The new one.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -673,10 +693,15 @@ pub struct PublicRules {
 /// `POST /api/v1/public/rules/preview`: a hypothetical action, the partner
 /// record of DESIGN.md §4 without `external_id` and `subject`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(example = json!({"kind": "bus_ride", "started_at": "2026-12-01T08:10:00+08:00", "ended_at": "2026-12-01T08:32:00+08:00", "quantity": 7.4, "unit": "km"}))
+)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     /// The action kind.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::ActionKind))]
     pub kind: String,
     /// When it started, RFC 3339 with offset.
     pub started_at: DateTime<FixedOffset>,
@@ -687,6 +712,7 @@ pub struct PreviewRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
     pub quantity: serde_json::Number,
     /// `km`, `trip`, `L`, `kWh` or `step`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::Unit))]
     pub unit: String,
     /// Free-form details; shown, not evaluated.
     #[serde(default)]
@@ -785,10 +811,15 @@ pub struct SimulationReport {
 /// `POST /api/v1/me/claims`: a citizen's own claim for an action no partner
 /// reported ("my card wasn't read on the No. 5 bus at 08:10").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(example = json!({"kind": "bus_ride", "started_at": "2026-11-28T08:10:00+08:00", "ended_at": "2026-11-28T08:32:00+08:00", "quantity": 6.5, "unit": "km", "note": "My card was not read on the No. 5 bus at 08:10."}))
+)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// The action kind.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::ActionKind))]
     pub kind: String,
     /// When it started.
     pub started_at: DateTime<FixedOffset>,
@@ -799,8 +830,10 @@ pub struct ClaimRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
     pub quantity: serde_json::Number,
     /// Its unit.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::Unit))]
     pub unit: String,
     /// What happened, for the reviewer (at most 500 characters).
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
 }
 

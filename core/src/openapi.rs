@@ -41,7 +41,7 @@ impl PartialSchema for ActionKind {
     fn schema() -> RefOr<Schema> {
         string(
             "^[a-z][a-z0-9_]{1,31}$",
-            "An action kind: a built-in one (bus_ride, metro_ride, bike_ride, walk, \
+            "An action kind: a built-in one (bus_ride, metro_ride, bike_trip, walk, \
              refuel_offpeak, ev_charge) or one an administrator defined.",
             "bus_ride",
         )
