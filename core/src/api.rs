@@ -317,9 +317,11 @@ pub struct RecordResult {
     pub external_id: String,
     /// The decision.
     pub status: RecordStatus,
-    /// Points credited.
+    /// Points credited when `accepted`; when `held`, what the record earns
+    /// if a reviewer approves it (nothing is credited yet); 0 when
+    /// `rejected`; when `duplicate`, the first decision's figure.
     pub points: Points,
-    /// CO2e credited, in grams.
+    /// CO2e in grams, on the same terms as `points`.
     pub co2e_g: GramsCo2e,
     /// Stable reason codes (empty when accepted in full).
     pub reasons: Vec<String>,
