@@ -10,8 +10,12 @@
 //! - `now` is the time the record was received (claim window, clock skew);
 //! - the caps see per-citizen running totals of this kind, kept in start
 //!   order, reset per city day and month, counting only what the simulated
-//!   version accepts; they start at zero at the period's start, and the
-//!   overall caps see only this kind (other kinds are not re-run);
+//!   version accepts; they start at zero at the period's start;
+//! - the overall caps (all kinds) add the citizen's credited points of the
+//!   other kinds as stored in `user_daily_totals` (other kinds are not
+//!   re-run): that day's, and the month's up to that day, counted from the
+//!   first of the month the period starts in. They are read only when the
+//!   version has an overall cap, in one grouped query before the actions;
 //! - an overlap or a frozen account found at ingestion is carried over (the
 //!   action's own span stands in for the overlapping one);
 //! - actions the rule never decided (no citizen bound; a partner not allowed
@@ -22,8 +26,9 @@
 
 use super::rules::{RuleError, RuleResult, definition_of};
 use super::{ServiceError, ServiceResult};
-use crate::entities::{actions, partners, rule_versions, users};
+use crate::entities::{actions, partners, rule_versions, user_daily_totals, users};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
@@ -68,8 +73,22 @@ struct Citizen {
     day: Option<NaiveDate>,
     kind_today: Points,
     kind_month: Points,
+    /// Other kinds' credited points on `day`, and in its month up to it.
+    other_today: Points,
+    other_month: Points,
     before: i64,
     after: i64,
+}
+
+/// A citizen's credited points of the other kinds per city day, in day order.
+type OtherKinds = HashMap<i64, Vec<(NaiveDate, i64)>>;
+
+/// One row of the other kinds' daily totals.
+#[derive(Debug, FromQueryResult)]
+struct OtherDay {
+    user_id: i64,
+    day: NaiveDate,
+    points: i64,
 }
 
 /// Runs version `version_id` of rule `rule_id` over the rule's kind's
@@ -116,6 +135,9 @@ pub async fn simulate(
         .collect();
 
     let mut run = Run::default();
+    if candidate.caps.overall_per_day.is_some() || candidate.caps.overall_per_month.is_some() {
+        run.other_kinds = other_kinds(conn, &kind, from, to).await?;
+    }
     let mut last: Option<(DateTime<Utc>, i64)> = None;
     loop {
         let mut query = actions::Entity::find()
@@ -180,6 +202,63 @@ pub async fn simulate(
     })
 }
 
+/// The citizens' credited points of every kind but `kind`, per city day,
+/// from the first of the month `from` falls in through the day of `to`.
+async fn other_kinds(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> ServiceResult<OtherKinds> {
+    let first = city_date(from)
+        .with_day(1)
+        .unwrap_or_else(|| city_date(from));
+    let rows: Vec<OtherDay> = user_daily_totals::Entity::find()
+        .select_only()
+        .column(user_daily_totals::Column::UserId)
+        .column(user_daily_totals::Column::Day)
+        // CAST: PostgreSQL's SUM of a BIGINT is a NUMERIC.
+        .column_as(
+            Expr::cust("CAST(SUM(user_daily_totals.points) AS BIGINT)"),
+            "points",
+        )
+        .filter(user_daily_totals::Column::Kind.ne(kind))
+        .filter(user_daily_totals::Column::Day.between(first, city_date(to)))
+        .filter(user_daily_totals::Column::Points.ne(0))
+        .group_by(user_daily_totals::Column::UserId)
+        .group_by(user_daily_totals::Column::Day)
+        .order_by_asc(user_daily_totals::Column::UserId)
+        .order_by_asc(user_daily_totals::Column::Day)
+        .into_model::<OtherDay>()
+        .all(conn)
+        .await?;
+    let mut others = OtherKinds::new();
+    for row in rows {
+        others
+            .entry(row.user_id)
+            .or_default()
+            .push((row.day, row.points));
+    }
+    Ok(others)
+}
+
+/// Other kinds' points on `day` and in its month through `day`.
+fn other_points(days: &[(NaiveDate, i64)], day: NaiveDate) -> (Points, Points) {
+    let (mut today, mut month) = (0_i64, 0_i64);
+    for &(d, points) in days {
+        if d > day {
+            break;
+        }
+        if (d.year(), d.month()) == (day.year(), day.month()) {
+            month = month.saturating_add(points);
+            if d == day {
+                today = points;
+            }
+        }
+    }
+    (Points(today), Points(month))
+}
+
 fn problem(field: &str, reason: &str) -> RuleError {
     RuleError::Invalid(vec![super::rules::FieldProblem {
         field: field.to_owned(),
@@ -195,6 +274,7 @@ struct Run {
     before: SimulationTotals,
     after: SimulationTotals,
     citizens: HashMap<i64, Citizen>,
+    other_kinds: OtherKinds,
 }
 
 /// An outcome: status, points, CO2e.
@@ -252,14 +332,20 @@ impl Run {
                 citizen.kind_month = Points(0);
             }
         }
+        if citizen.day != Some(day) {
+            (citizen.other_today, citizen.other_month) = self
+                .other_kinds
+                .get(&user)
+                .map_or((Points(0), Points(0)), |days| other_points(days, day));
+        }
         citizen.day = Some(day);
         let context = Context {
             account_frozen: row.reasons.contains("\"account_frozen\""),
             totals: Totals {
                 kind_today: citizen.kind_today,
                 kind_month: citizen.kind_month,
-                all_today: citizen.kind_today,
-                all_month: citizen.kind_month,
+                all_today: citizen.kind_today + citizen.other_today,
+                all_month: citizen.kind_month + citizen.other_month,
             },
             other_actions: if row.reasons.contains("\"overlap\"") {
                 vec![TimeSpan {

@@ -3,11 +3,11 @@
 //! and calculator, simulation, and who may do what.
 
 use crate::helpers::{PartnerCreds, Session, TestApp, spawn_app};
-use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
-use tanpu_server::entities::actions;
+use tanpu_server::entities::{actions, user_daily_totals};
 
 /// An instant `offset` from now, to the second, as RFC 3339 in city time.
 fn from_now(offset: Duration) -> String {
@@ -989,6 +989,108 @@ async fn a_simulation_compares_a_draft_with_what_was_credited() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+/// What ingestion credited a citizen for one kind on one city day.
+async fn stored_daily_total(app: &TestApp, user: i64, day: (u32, u32), kind: &str, points: i64) {
+    user_daily_totals::ActiveModel {
+        user_id: Set(user),
+        day: Set(NaiveDate::from_ymd_opt(2026, day.0, day.1).unwrap()),
+        kind: Set(kind.to_owned()),
+        points: Set(points),
+        co2e_g: Set(0),
+        actions: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_simulation_counts_other_kinds_toward_the_overall_caps() {
+    let t = admin_app().await;
+    let app = &t.app;
+    let partner = app
+        .partner(&t.admin, "聊城公交集团", &["bus_ride"])
+        .await
+        .id;
+    let a = app.citizen("13800000001").await.user_id;
+    let b = app.citizen("13800000002").await.user_id;
+    let city = FixedOffset::east_opt(8 * 3600).unwrap();
+    let june = |day, hour| city.with_ymd_and_hms(2026, 6, day, hour, 0, 0).unwrap();
+    // Three 2 km rides for A on 10 June, one for B on 11 June: 490 points
+    // each under the rule in force.
+    for (i, hour) in [8, 9, 10].into_iter().enumerate() {
+        let id = format!("A{i}");
+        stored_ride(
+            app,
+            partner,
+            &id,
+            Some(a),
+            june(10, hour),
+            2_000,
+            "accepted",
+            490,
+            "[]",
+        )
+        .await;
+    }
+    stored_ride(
+        app,
+        partner,
+        "B0",
+        Some(b),
+        june(11, 8),
+        2_000,
+        "accepted",
+        490,
+        "[]",
+    )
+    .await;
+    // A walked and took the metro for 700 points that day; the rides' own
+    // total must not be counted twice, nor another day's walk.
+    stored_daily_total(app, a, (6, 10), "walk", 600).await;
+    stored_daily_total(app, a, (6, 10), "metro_ride", 100).await;
+    stored_daily_total(app, a, (6, 10), "bus_ride", 1_470).await;
+    stored_daily_total(app, a, (6, 9), "walk", 1_000).await;
+    // B walked 5 600 points' worth on 1 June, before the period but in its
+    // month.
+    stored_daily_total(app, b, (6, 1), "walk", 5_600).await;
+
+    // The draft: at most 1 000 points a day and 6 000 a month, all kinds.
+    let draft = t.draft(t.rule_id("bus_ride").await).await;
+    let mut definition = draft["definition"].clone();
+    definition["caps"]["overall_per_day"] = json!(1_000);
+    definition["caps"]["overall_per_month"] = json!(6_000);
+    let (status, body) = t.put(&draft, &definition).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let period = json!({
+        "from": june(5, 0).to_rfc3339(),
+        "to": city.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap().to_rfc3339(),
+    });
+    let (status, report) = t
+        .send(
+            Method::POST,
+            &version_path(&draft, "/simulate"),
+            Some(period),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    // A: 700 of the day's 1 000 already credited, so 300 for the first ride
+    // and nothing for the others (cap_reached); B: 5 600 of the month's
+    // 6 000, so 400.
+    assert_eq!(report["after"]["accepted"], 2, "{report}");
+    assert_eq!(report["after"]["rejected"], 2, "{report}");
+    assert_eq!(report["after"]["points"], 700, "{report}");
+    assert_eq!(report["changed"], 4);
+    assert_eq!(
+        report["top_citizens"],
+        json!([
+            {"user_id": a, "nickname": "测试市民", "points_before": 1470, "points_after": 300, "difference": -1170},
+            {"user_id": b, "nickname": "测试市民", "points_before": 490, "points_after": 400, "difference": -90},
+        ])
+    );
 }
 
 #[tokio::test]
