@@ -34,9 +34,11 @@ $install_only && exit 0
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 log="$(mktemp)"
+# Schemathesis keeps a crash cache in its working directory: not in ours.
+work="$(mktemp -d)"
 TANPU_BIN="$bin" end2end/serve-fresh.sh "$port" >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
 
 for _ in $(seq 1 120); do
   curl -fs "$base/healthz" >/dev/null 2>&1 && break
@@ -54,12 +56,12 @@ token() {
 run() {
   local who="$1" token="$2"; shift 2
   echo "==> schemathesis as $who ($examples examples per operation, seed $seed)"
-  "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
+  (cd "$work" && "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection \
     --phases examples,coverage,fuzzing \
     --max-examples "$examples" --seed "$seed" --generation-database none \
-    --no-color "$@"
+    --no-color "$@")
 }
 
 status=0
