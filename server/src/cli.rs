@@ -374,6 +374,7 @@ async fn demo_seed(
                 partner_records_per_second: 0,
                 ..Default::default()
             },
+            timeouts: crate::config::TimeoutArgs::default(),
         };
         demo_traffic(db, args, stored, days).await?;
     }

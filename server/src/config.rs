@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The embedded default: a SQLite file under `./data`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tanpu.db";
@@ -125,6 +126,9 @@ pub struct ServeArgs {
     /// The partner ingest limit.
     #[command(flatten)]
     pub partner_limit: PartnerLimitArgs,
+    /// How long slow clients are waited for.
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
 }
 
 /// Flags of the partner ingest limit (see
@@ -164,6 +168,77 @@ impl Default for PartnerLimitArgs {
     }
 }
 
+/// Flags bounding how long a slow (or malicious, "slowloris") client can
+/// hold a connection or a request. 0 turns a timeout off.
+#[derive(Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeoutArgs {
+    /// Seconds a client has to send a request's line and headers; also how
+    /// long a kept-alive connection may sit idle before the next request
+    /// (keep a load balancer's idle timeout towards us below it).
+    #[arg(
+        long,
+        env = "TANPU_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = TimeoutArgs::DEFAULT.header_read_timeout_secs
+    )]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request body may pause between two pieces before the
+    /// request is refused with 408 (a pause, not the whole upload: a large
+    /// file import that keeps moving is never cut).
+    #[arg(
+        long,
+        env = "TANPU_BODY_READ_TIMEOUT_SECS",
+        default_value_t = TimeoutArgs::DEFAULT.body_read_timeout_secs
+    )]
+    pub body_read_timeout_secs: u64,
+    /// Seconds a request may take until its answer starts, body reading
+    /// included; then 503. File import uploads are exempt (they stream up
+    /// to 100 MB; the body timeout still cuts one that stalls).
+    #[arg(
+        long,
+        env = "TANPU_REQUEST_TIMEOUT_SECS",
+        default_value_t = TimeoutArgs::DEFAULT.request_timeout_secs
+    )]
+    pub request_timeout_secs: u64,
+}
+
+impl TimeoutArgs {
+    /// The defaults: 10 s for headers, 30 s of body silence, 30 s per
+    /// request.
+    pub const DEFAULT: Self = Self {
+        header_read_timeout_secs: 10,
+        body_read_timeout_secs: 30,
+        request_timeout_secs: 30,
+    };
+}
+
+impl Default for TimeoutArgs {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The resolved timeouts; `None` is no timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// For a request's line and headers, and an idle kept-alive connection.
+    pub header_read: Option<Duration>,
+    /// For each pause in a request body.
+    pub body_read: Option<Duration>,
+    /// For a whole request, until its answer starts (file imports exempt).
+    pub request: Option<Duration>,
+}
+
+impl From<TimeoutArgs> for Timeouts {
+    fn from(args: TimeoutArgs) -> Self {
+        let secs = |s: u64| (s > 0).then(|| Duration::from_secs(s));
+        Self {
+            header_read: secs(args.header_read_timeout_secs),
+            body_read: secs(args.body_read_timeout_secs),
+            request: secs(args.request_timeout_secs),
+        }
+    }
+}
+
 /// Everything `tanpu serve` runs with, resolved and checked.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -185,6 +260,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Records per second per partner.
     pub partner_limit: PartnerIngestLimit,
+    /// Slow-client timeouts.
+    pub timeouts: Timeouts,
 }
 
 /// Why the configuration cannot be used.
@@ -243,6 +320,7 @@ impl Config {
                 records_per_second: args.partner_limit.partner_records_per_second,
                 burst_records: args.partner_limit.partner_burst_records,
             },
+            timeouts: args.timeouts.into(),
             bind: args.bind,
             dist: args.dist,
             mode: args.mode,
@@ -277,6 +355,7 @@ mod tests {
             preview_limit_per_minute: 60,
             trust_proxy: false,
             partner_limit: PartnerLimitArgs::default(),
+            timeouts: TimeoutArgs::default(),
         }
     }
 
@@ -319,6 +398,17 @@ mod tests {
         let config = Config::resolve(demo, stored(&"s".repeat(43))).unwrap();
         assert_eq!(config.jwt_secret.expose(), "s".repeat(43));
         assert_eq!(config.binding_key.expose(), "s".repeat(43));
+    }
+
+    #[test]
+    fn a_zero_timeout_is_no_timeout() {
+        let timeouts = Timeouts::from(TimeoutArgs {
+            header_read_timeout_secs: 0,
+            ..TimeoutArgs::DEFAULT
+        });
+        assert_eq!(timeouts.header_read, None);
+        assert_eq!(timeouts.body_read, Some(Duration::from_secs(30)));
+        assert_eq!(timeouts.request, Some(Duration::from_secs(30)));
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub enum AppError {
     /// The body is not `application/json`.
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// The body stopped arriving for longer than the server waits (a slow
+    /// or stalled client).
+    #[error("the request body stopped arriving; send it again")]
+    RequestTimeout,
     /// No valid credentials.
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -95,6 +99,7 @@ impl AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::UnsupportedMediaType,
             ),
+            Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::RequestTimeout),
             Self::Conflict { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             Self::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
@@ -142,6 +147,12 @@ impl IntoResponse for AppError {
             // Busy or briefly unreachable: a second is a fair first wait.
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of a stalled body may still come: never read it as
+            // the next request.
+            res.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(

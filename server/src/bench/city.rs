@@ -7,7 +7,9 @@
 //! server's key, as sign-in does (the rate-limited password check is not
 //! what these benchmarks measure).
 
-use crate::config::{Config, Mode, PartnerLimitArgs, Secret, ServeArgs, StoredSecrets};
+use crate::config::{
+    Config, Mode, PartnerLimitArgs, Secret, ServeArgs, StoredSecrets, TimeoutArgs,
+};
 use crate::entities::{bindings as binding_rows, users};
 use crate::progress::Progress;
 use crate::routes::AppState;
@@ -99,6 +101,7 @@ impl City {
                     partner_records_per_second: 0,
                     ..Default::default()
                 },
+                timeouts: TimeoutArgs::default(),
             },
             StoredSecrets::default(),
         )

@@ -39,6 +39,8 @@ where
                 AppError::PayloadTooLarge {
                     limit_bytes: API_BODY_LIMIT_BYTES,
                 }
+            } else if crate::http::is_body_timeout(&rejection) {
+                AppError::RequestTimeout
             } else {
                 AppError::Validation {
                     message: format!("the body could not be read: {rejection}"),

@@ -61,6 +61,7 @@ pub async fn upload(
         UploadError::TooLarge => AppError::PayloadTooLarge {
             limit_bytes: imports::MAX_FILE_BYTES,
         },
+        UploadError::Stalled => AppError::RequestTimeout,
         UploadError::Service(e) => AppError::from(e),
     })?;
     tracing::info!(admin = %admin.id, partner, import = view.id, bytes = view.total_bytes, "import started");

@@ -52,6 +52,8 @@ async fn read(req: Request, state: &AppState) -> Result<(HeaderMap, Bytes), AppE
             AppError::PayloadTooLarge {
                 limit_bytes: PARTNER_BODY_LIMIT_BYTES,
             }
+        } else if crate::http::is_body_timeout(&rejection) {
+            AppError::RequestTimeout
         } else {
             AppError::Validation {
                 message: format!("the body could not be read: {rejection}"),

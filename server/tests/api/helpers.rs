@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::net::SocketAddr;
 use std::path::Path;
 use tanpu_server::config::{
-    Config, DatabaseArgs, Mode, PartnerLimitArgs, Secret, ServeArgs, StoredSecrets,
+    Config, DatabaseArgs, Mode, PartnerLimitArgs, Secret, ServeArgs, StoredSecrets, TimeoutArgs,
 };
 use tanpu_server::routes::AppState;
 use tempfile::TempDir;
@@ -56,7 +56,7 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// [`spawn_app`] with its flags (limits) changed by `configure`.
+/// [`spawn_app`] with its flags (limits, timeouts) changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let database = TestDatabase::create().await;
     let db = tanpu_server::db::connect_and_migrate(&database.args())
@@ -79,6 +79,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
         preview_limit_per_minute: 30,
         trust_proxy: false,
         partner_limit: PartnerLimitArgs::default(),
+        timeouts: TimeoutArgs::default(),
     };
     configure(&mut args);
     let config = Config::resolve(args, StoredSecrets::default()).expect("test config");

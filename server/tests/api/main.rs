@@ -27,5 +27,6 @@ mod registration;
 mod review;
 mod rewards;
 mod rules;
+mod slow_clients;
 mod stats;
 mod web_app;

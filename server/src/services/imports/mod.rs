@@ -40,6 +40,9 @@ const NAME_MAX_CHARS: usize = 120;
 pub enum UploadError {
     /// The file is larger than [`MAX_FILE_BYTES`].
     TooLarge,
+    /// The upload stopped arriving for longer than the server waits (see
+    /// [`crate::http::is_body_timeout`]).
+    Stalled,
     /// Anything else.
     Service(ServiceError),
 }
@@ -57,8 +60,9 @@ fn internal(what: &str, e: impl std::fmt::Display) -> ServiceError {
 /// Receives the file, records the import and starts it in the background.
 ///
 /// # Errors
-/// [`UploadError::TooLarge`]; an unknown format, an empty file, an unknown
-/// or disabled partner; storage and database failures.
+/// [`UploadError::TooLarge`]; [`UploadError::Stalled`]; an unknown format,
+/// an empty file, an unknown or disabled partner; storage and database
+/// failures.
 pub async fn start(
     db: &DatabaseConnection,
     binding_key: &Secret,
@@ -85,9 +89,15 @@ pub async fn start(
     let mut size = 0_usize;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ServiceError::Invalid {
-            field: "file",
-            reason: format!("upload_interrupted: {e}"),
+        let chunk = chunk.map_err(|e| {
+            if crate::http::is_body_timeout(&e) {
+                UploadError::Stalled
+            } else {
+                UploadError::Service(ServiceError::Invalid {
+                    field: "file",
+                    reason: format!("upload_interrupted: {e}"),
+                })
+            }
         })?;
         size += chunk.len();
         if size > MAX_FILE_BYTES {
