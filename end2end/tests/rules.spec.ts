@@ -23,7 +23,7 @@ test('an admin edits the heating-season multiplier, previews, simulates, publish
   expect(editorScan.violations.map((v) => `editor: ${v.id}: ${v.help}`)).toEqual([]);
 
   // The calculator runs the draft in the browser: 7.4 km in the heating season.
-  await page.getByLabel('数量').fill('7.4');
+  await page.getByLabel('数量', { exact: true }).fill('7.4');
   await page.getByLabel('开始时间').fill('2026-12-01T08:00');
   await expect(page.locator('.calc-result')).toHaveText('已计入: 5439 · 1813 g CO₂e');
 
@@ -43,4 +43,69 @@ test('an admin edits the heating-season multiplier, previews, simulates, publish
 
   await page.goto('/how-it-works');
   await expect(page.getByRole('region', { name: '公交出行' })).toContainText('×300%');
+});
+
+test('an admin edits the refuelling window and bounds, with field-level errors, and the public page shows the new window', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('手机号或邮箱').fill('admin@tanpu.demo');
+  await page.getByLabel('密码').fill('tanpu-demo-2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+
+  await page.goto('/admin/rules');
+  await page.getByRole('link', { name: '编辑 夜间错峰加油' }).click();
+  await page.getByRole('button', { name: '从现行版本新建草稿' }).click();
+
+  // Every field of the version is on the form, labelled, and passes axe.
+  await expect(page.getByLabel('名称（中文）')).not.toHaveValue('');
+  await expect(page.getByLabel('积分计算方式')).toHaveValue('per_unit');
+  const start = page.getByLabel('时段开始（时:分） 1');
+  const end = page.getByLabel('时段结束（时:分） 1');
+  await expect(start).toHaveValue('20:00');
+  await expect(end).toHaveValue('06:00');
+  const editorScan = await new AxeBuilder({ page }).analyze();
+  expect(editorScan.violations.map((v) => `editor: ${v.id}: ${v.help}`)).toEqual([]);
+
+  // A time that does not exist is refused next to its field until fixed.
+  const publish = page.getByRole('button', { name: '立即发布' });
+  const timeError = page.locator('#window-0-start-error');
+  await start.fill('25:00');
+  await expect(timeError).toHaveText('请输入 00:00 至 23:59 之间的时间（时:分）。');
+  await expect(start).toHaveAttribute('aria-invalid', 'true');
+  await expect(publish).toBeDisabled();
+  await start.fill('21:00');
+  await expect(timeError).toHaveText('');
+  await expect(start).toHaveAttribute('aria-invalid', 'false');
+
+  // So is a minimum above the maximum, from core's validate().
+  const minError = page.locator('#bounds-min-error');
+  await page.getByLabel('最大数量（可留空）').fill('150');
+  await page.getByLabel('最小数量').fill('200');
+  await expect(minError).toHaveText('最小值不能大于最大值。');
+  await expect(publish).toBeDisabled();
+  await page.getByLabel('最小数量').fill('2');
+  await expect(minError).toHaveText('');
+  await expect(page.getByText('设置有效。')).toBeVisible();
+  await expect(publish).toBeEnabled();
+
+  // The calculator runs the edited draft: 20:30 is now outside the window.
+  await page.getByLabel('数量', { exact: true }).fill('30');
+  await page.getByLabel('开始时间').fill('2026-12-01T20:30');
+  await expect(page.locator('.calc-result')).toHaveText(/^未计入/);
+  await page.getByLabel('开始时间').fill('2026-12-01T21:30');
+  await expect(page.locator('.calc-result')).toHaveText(/^已计入/);
+
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByText('草稿已保存。')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('时段开始（时:分） 1')).toHaveValue('21:00');
+  await expect(page.getByLabel('最大数量（可留空）')).toHaveValue('150');
+  await expect(page.getByLabel('最小数量')).toHaveValue('2');
+
+  await page.getByRole('button', { name: '立即发布' }).click();
+  await expect(page.getByText('已发布。')).toBeVisible();
+  await page.goto('/how-it-works');
+  const refuel = page.getByRole('region', { name: '夜间错峰加油' });
+  // (The description still cites Luohe's 20:00–06:00 as the source.)
+  await expect(refuel).toContainText(/时段\s*21:00–06:00/);
 });

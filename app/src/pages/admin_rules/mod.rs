@@ -2,13 +2,23 @@
 //! rules, edit a draft with live validation, try it in a calculator that
 //! runs tanpu-core's evaluator in the browser, simulate it over the stored
 //! actions, publish it, and read the version history.
+//!
+//! The draft's fields are edited in the submodules: names, points and
+//! multipliers in [`general`], the schedule in [`schedule`], caps, bounds,
+//! plausibility, timing and the interval in [`limits`]; [`form`] holds the
+//! shared state and the field control that shows each issue beside its field.
+
+mod form;
+mod general;
+mod limits;
+mod schedule;
 
 use crate::api::NoBody;
 use crate::components::form::{FormError, show_api_error};
 use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::kind_name;
-use crate::i18n::{Lang, Msg, status_msg, use_i18n};
+use crate::i18n::{Lang, Msg, issue_msg, status_msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -20,7 +30,7 @@ use tanpu_core::api::{
 };
 use tanpu_core::ids::RuleVersionId;
 use tanpu_core::rules::{
-    Action as RuleAction, Context, Decision, Quantity, Reduction, RuleVersion, evaluate, validate,
+    Action as RuleAction, Context, Decision, Quantity, RuleVersion, evaluate, validate,
 };
 
 /// `/admin/rules`
@@ -159,23 +169,6 @@ fn Editor() -> impl IntoView {
     }
 }
 
-/// A number input bound to one integer of the draft.
-fn number_field(
-    i18n: crate::i18n::I18n,
-    label: Msg,
-    id: &'static str,
-    get: impl Fn() -> Option<i64> + Send + Sync + 'static,
-    set: impl Fn(Option<i64>) + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{i18n.tr(label)}</label>
-            <input id=id type="number" prop:value=move || get().map(|v| v.to_string()).unwrap_or_default()
-                on:input=move |ev| set(event_target_value(&ev).trim().parse().ok()) />
-        </div>
-    }
-}
-
 #[component]
 fn DraftEditor(
     draft: RuleVersionView,
@@ -189,6 +182,12 @@ fn DraftEditor(
     let def = RwSignal::new(draft.definition);
     let form_error = RwSignal::new(None);
     let issues = Memo::new(move |_| def.with(|d| validate(d).err().unwrap_or_default()));
+    let form = form::Form {
+        def,
+        issues,
+        unparsed: RwSignal::new(Default::default()),
+        i18n,
+    };
 
     let base = format!("/api/v1/admin/rules/{rule_id}/versions/{version_id}");
     let save = {
@@ -205,13 +204,16 @@ fn DraftEditor(
         let base = base.clone();
         Action::new_local(move |_: &()| {
             let path = format!("{base}/publish");
+            // The draft's interval: a start already past means "now".
+            let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+            let request = def.with_untracked(|d| PublishRuleRequest {
+                effective_from: (d.effective_from > crate::display::now())
+                    .then(|| d.effective_from.with_timezone(&offset)),
+                effective_until: d.effective_until.map(|u| u.with_timezone(&offset)),
+            });
             async move {
-                auth.call::<_, RuleVersionView>(
-                    Method::POST,
-                    &path,
-                    Some(&PublishRuleRequest::default()),
-                )
-                .await
+                auth.call::<_, RuleVersionView>(Method::POST, &path, Some(&request))
+                    .await
             }
         })
     };
@@ -268,62 +270,35 @@ fn DraftEditor(
         })
     });
 
-    let multipliers = move || def.with(|d| d.multipliers.len());
     view! {
         <section class="card" aria-labelledby="draft-title">
             <h2 id="draft-title">{i18n.tr(Msg::DraftTitle)} {format!(" #{version_id}")}</h2>
             <FormError error=form_error />
-            {move || (0..multipliers()).map(|i| {
-                let label = def.with_untracked(|d| d.multipliers[i].label.clone());
-                view! {
-                    <div class="field">
-                        <label for=format!("multiplier-{i}")>
-                            {i18n.tr(Msg::MultiplierPercent)} ": "
-                            {move || if i18n.lang() == Lang::Zh { label.zh_cn.clone() } else { label.en.clone() }}
-                        </label>
-                        <input id=format!("multiplier-{i}") type="number"
-                            prop:value=move || def.with(|d| d.multipliers.get(i).map(|m| m.percent.to_string()).unwrap_or_default())
-                            on:input=move |ev| {
-                                if let Ok(p) = event_target_value(&ev).trim().parse::<u32>() {
-                                    def.update(|d| if let Some(m) = d.multipliers.get_mut(i) { m.percent = p; });
-                                }
-                            } />
-                    </div>
-                }
-            }).collect_view()}
-            {number_field(i18n, Msg::CapPerDay, "cap-per-day",
-                move || def.with(|d| d.caps.per_day.map(|p| p.0)),
-                move |v| def.update(|d| d.caps.per_day = v.map(tanpu_core::Points)))}
-            {number_field(i18n, Msg::CapPerMonth, "cap-per-month",
-                move || def.with(|d| d.caps.per_month.map(|p| p.0)),
-                move |v| def.update(|d| d.caps.per_month = v.map(tanpu_core::Points)))}
-            <Show when=move || def.with(|d| matches!(d.reduction, Reduction::Factors { .. }))>
-                {number_field(i18n, Msg::BaselineMg, "baseline-mg",
-                    move || def.with(|d| match d.reduction { Reduction::Factors { baseline_mg_per_unit, .. } => Some(baseline_mg_per_unit), _ => None }),
-                    move |v| def.update(|d| if let (Reduction::Factors { baseline_mg_per_unit, .. }, Some(v)) = (&mut d.reduction, v) { *baseline_mg_per_unit = v; }))}
-                {number_field(i18n, Msg::ProjectMg, "project-mg",
-                    move || def.with(|d| match d.reduction { Reduction::Factors { project_mg_per_unit, .. } => Some(project_mg_per_unit), _ => None }),
-                    move |v| def.update(|d| if let (Reduction::Factors { project_mg_per_unit, .. }, Some(v)) = (&mut d.reduction, v) { *project_mg_per_unit = v; }))}
-            </Show>
+            {general::texts(form)}
+            {general::calculation(form)}
+            {general::multipliers(form)}
+            {schedule::schedule(form)}
+            {limits::limits(form)}
             <div role="status" aria-live="polite" class="validation">
                 {move || {
-                    let list = issues.get();
+                    let mut list: Vec<(String, Msg)> = form.unparsed.get().into_iter().collect();
+                    list.extend(issues.get().into_iter().map(|i| (i.field, issue_msg(i.code))));
                     if list.is_empty() {
                         view! { <p class="notice notice-ok">{i18n.tr(Msg::ValidationOk)}</p> }.into_any()
                     } else {
-                        view! { <ul class="notice notice-error">{list.into_iter().map(|i| view! { <li>{format!("{}: {:?}", i.field, i.code)}</li> }).collect_view()}</ul> }.into_any()
+                        view! { <ul class="notice notice-error">{list.into_iter().map(|(field, msg)| view! { <li>{field} ": " {i18n.tr(msg)}</li> }).collect_view()}</ul> }.into_any()
                     }
                 }}
             </div>
             <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| { save.dispatch(def.get()); }>{i18n.tr(Msg::SaveDraft)}</button>
-                <button type="button" class="secondary" disabled=move || !issues.get().is_empty() on:click=move |_| {
+                <button type="button" class="secondary" disabled=move || !form.complete() on:click=move |_| { save.dispatch(def.get()); }>{i18n.tr(Msg::SaveDraft)}</button>
+                <button type="button" class="secondary" disabled=move || !form.valid() on:click=move |_| {
                     let to = crate::display::now();
                     let from = to - chrono::Duration::days(30);
                     let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
                     save_then(Box::new(move || { simulate.dispatch(SimulationRequest { from: from.with_timezone(&offset), to: to.with_timezone(&offset) }); }));
                 }>{i18n.tr(Msg::Simulate)}</button>
-                <button type="button" class="primary" disabled=move || !issues.get().is_empty() on:click=move |_| {
+                <button type="button" class="primary" disabled=move || !form.valid() on:click=move |_| {
                     save_then(Box::new(move || { publish.dispatch(()); }));
                 }>{i18n.tr(Msg::Publish)}</button>
             </div>
