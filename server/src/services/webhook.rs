@@ -118,7 +118,9 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now - ts).abs() > TOLERANCE_SECS {
+    // `abs_diff`: any i64 can arrive, and `now - ts` overflows for the
+    // extremes (found by the `signature_header` fuzz target).
+    if now.abs_diff(ts) > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::OutsideTolerance);
     }
     let candidates: Vec<Vec<u8>> = headers
@@ -199,6 +201,41 @@ mod tests {
             Err(SignatureError::NoMatch),
             "after retiring"
         );
+    }
+
+    #[test]
+    fn timestamps_at_the_ends_of_the_range_are_refused_without_overflow() {
+        let key = SigningKey([1; 32]);
+        let now = 1_796_170_030;
+        for (ts, now, fresh) in [
+            // `now - ts` overflowed: a panic with overflow checks, and in a
+            // release build the third wrapped to i64::MIN, whose `abs()` is
+            // negative, so it passed as fresh.
+            (-i64::MAX, now, false),
+            (i64::MIN, now, false),
+            (now + i64::MIN, now, false),
+            (i64::MAX, i64::MIN, false),
+            (i64::MIN, i64::MIN + TOLERANCE_SECS, true),
+            (i64::MAX, i64::MAX, true),
+        ] {
+            let timestamp = ts.to_string();
+            let signature = key.sign("msg_1", ts, b"{}");
+            let headers = SignedHeaders {
+                id: "msg_1",
+                timestamp: &timestamp,
+                signature: &signature,
+            };
+            let expected = if fresh {
+                Ok(())
+            } else {
+                Err(SignatureError::OutsideTolerance)
+            };
+            assert_eq!(
+                verify(std::slice::from_ref(&key), headers, b"{}", now),
+                expected,
+                "ts {ts}, now {now}"
+            );
+        }
     }
 
     #[test]
