@@ -46,6 +46,22 @@ use tanpu_core::{GramsCo2e, PartnerId, Points, UserId};
 /// The most records one batch may carry.
 pub const MAX_BATCH: usize = 1_000;
 
+/// Reads one raw partner record exactly as a batch does, with no database:
+/// its trimmed external id, the action it describes and its normalised
+/// subject (`None` when the value is no well-formed card or plate). Public
+/// for the fuzz targets (`fuzz/`).
+///
+/// # Errors
+/// The external id the record carried (empty if none) when it is
+/// malformed: what a batch answers `invalid_record` with.
+pub fn read_record(
+    raw: &Value,
+) -> Result<(String, Action, Option<tanpu_core::binding::Subject>), String> {
+    record::parse(raw)
+        .map(|incoming| (incoming.external_id, incoming.action, incoming.subject))
+        .map_err(|malformed| malformed.external_id)
+}
+
 /// How often a batch is run again after losing a race for a record.
 const RACE_ATTEMPTS: u32 = 3;
 
