@@ -3,13 +3,15 @@
 //!
 //! The scratch database gets `--actions` bus rides spread over 30 days and
 //! `--citizens` citizens, written straight into `actions` in multi-row
-//! inserts (loading is set-up, not measured); then a draft of the bus rule
-//! with a tighter daily cap is simulated over the month through the real
-//! service, and only that call is timed.
+//! inserts (loading is set-up, not measured), with each citizen's walking
+//! points for every day of the month in `user_daily_totals` (the overall
+//! caps count them); then a draft of the bus rule with a tighter daily cap
+//! is simulated over the month through the real service, and only that call
+//! is timed.
 
 use super::{Row, Verdict, thousands};
 use crate::config::Secret;
-use crate::entities::actions;
+use crate::entities::{actions, user_daily_totals};
 use crate::progress::Progress;
 use crate::services::{accounts, partners, rules, simulation};
 use chrono::{Duration, TimeZone, Utc};
@@ -20,6 +22,7 @@ use tanpu_core::Points;
 use tanpu_core::account::{Login, Role};
 use tanpu_core::api::CreatePartnerRequest;
 use tanpu_core::ids::RuleId;
+use tanpu_core::rules::calendar::city_date;
 
 /// Options of `tanpu bench simulate`.
 #[derive(Args, Clone, Debug)]
@@ -107,6 +110,33 @@ pub async fn run(
     }
     progress.finish();
 
+    // Other kinds' credited points, which the overall caps read.
+    let citizens = args.citizens.max(1);
+    let mut progress = Progress::new(
+        "loading other kinds' daily totals",
+        u64::try_from(citizens * 30).unwrap_or(0),
+    );
+    for first in (1..=citizens).step_by(30) {
+        let txn = db.begin().await.map_err(|e| e.to_string())?;
+        let rows = (first..(first + 30).min(citizens + 1)).flat_map(|user| {
+            (0..30).map(move |day| user_daily_totals::ActiveModel {
+                user_id: Set(user),
+                day: Set(city_date(month + Duration::days(day))),
+                kind: Set("walk".to_owned()),
+                points: Set(200),
+                co2e_g: Set(200),
+                actions: Set(1),
+            })
+        });
+        user_daily_totals::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await
+            .map_err(|e| e.to_string())?;
+        txn.commit().await.map_err(|e| e.to_string())?;
+        progress.advance(u64::try_from((citizens + 1 - first).min(30) * 30).unwrap_or(0));
+    }
+    progress.finish();
+
     let list = rules::list(db, Utc::now())
         .await
         .map_err(|e| e.to_string())?;
@@ -142,7 +172,7 @@ pub async fn run(
         name: format!("simulate: a draft over {} actions", thousands(total as f64)),
         backend,
         settings: format!(
-            "{} citizens, 30 days, {} changed",
+            "{} citizens, 30 days, other kinds on every day, {} changed",
             thousands(args.citizens as f64),
             thousands(report.changed as f64)
         ),
