@@ -11,12 +11,13 @@ use tanpu_server::services::tokens::AccessTokens;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// A server whose every timeout is one second.
-async fn impatient_app() -> TestApp {
+/// A server that waits one second for headers and for each piece of a
+/// body, and `request_secs` for a whole request.
+async fn impatient_app(request_secs: u64) -> TestApp {
     spawn_app_with(|args| {
         args.timeouts.header_read_timeout_secs = 1;
         args.timeouts.body_read_timeout_secs = 1;
-        args.timeouts.request_timeout_secs = 1;
+        args.timeouts.request_timeout_secs = request_secs;
     })
     .await
 }
@@ -81,7 +82,7 @@ async fn stall_body(app: &TestApp, head: &str, first_part: &str) -> (String, Str
 
 #[tokio::test]
 async fn a_client_that_never_finishes_its_headers_is_disconnected() {
-    let app = impatient_app().await;
+    let app = impatient_app(30).await;
     let mut stream = TcpStream::connect(app.addr).await.unwrap();
     // Half a request, as a slowloris client sends it, then silence.
     stream
@@ -106,7 +107,9 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn a_body_that_stalls_is_answered_408_in_our_shape() {
-    let app = impatient_app().await;
+    // The request timeout is well beyond the body's, so the stall is what
+    // answers.
+    let app = impatient_app(30).await;
     // A JSON route…
     let (status, head, body) = stall_body(
         &app,
@@ -149,7 +152,7 @@ async fn a_body_that_stalls_is_answered_408_in_our_shape() {
 
 #[tokio::test]
 async fn a_file_import_that_keeps_moving_outlives_the_request_timeout() {
-    let app = impatient_app().await;
+    let app = impatient_app(1).await;
     let admin = admin_token(&app).await;
     let partner = create_partner(&app.db, "公交", &["bus_ride"]).await;
     let pieces: Vec<String> = (0..8)
