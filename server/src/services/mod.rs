@@ -95,8 +95,9 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 
 /// Whether a database error means "the database cannot serve this now" (503,
 /// worth retrying) rather than a bug: no connection could be had, the one in
-/// use broke mid-statement, or the database stayed busy with other writers
-/// beyond the wait (SQLite's busy timeout; PostgreSQL's lock or
+/// use broke mid-statement or was ended by the server (a restart, a
+/// failover, an administrator), or the database stayed busy with other
+/// writers beyond the wait (SQLite's busy timeout; PostgreSQL's lock or
 /// serialization failures that outlived their retries).
 #[must_use]
 pub fn is_transient(err: &DbErr) -> bool {
@@ -106,14 +107,41 @@ pub fn is_transient(err: &DbErr) -> bool {
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                e.as_ref(),
+            match e.as_ref() {
                 sqlx::Error::Io(_)
-                    | sqlx::Error::PoolTimedOut
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::WorkerCrashed
-            )
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(e) => e.code().is_some_and(|code| session_lost(&code)),
+                _ => false,
+            }
         }
         _ => false,
+    }
+}
+
+/// PostgreSQL's SQLSTATEs for a session that is gone or cannot be had now:
+/// class 08 (connection exception), and 57P01–57P03 (the server is shutting
+/// down, has crashed, or is not accepting connections yet). A restart or a
+/// failover ends every session with 57P01; the statement in flight fails
+/// with it, and its transaction is rolled back whole. (SQLite's codes are
+/// numbers that never start with `0`.)
+fn session_lost(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_lost;
+
+    #[test]
+    fn sessions_ended_by_the_database_are_transient_and_constraints_are_not() {
+        for ended in ["57P01", "57P02", "57P03", "08006", "08003", "08001"] {
+            assert!(session_lost(ended), "{ended}");
+        }
+        // A unique violation, a lock timeout, SQLite's busy and constraint codes.
+        for other in ["23505", "55P03", "5", "2067"] {
+            assert!(!session_lost(other), "{other}");
+        }
     }
 }

@@ -16,7 +16,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     /// A client without a cookie jar or redirects.
     pub client: Client,
-    /// The same pool the server uses, for assertions and set-up through services.
+    /// The same pool the server uses (a pool of its own with
+    /// [`spawn_app_via`]), for assertions and set-up through services.
     pub db: DatabaseConnection,
     /// The web app folder it serves (empty unless a test writes files).
     pub dist: TempDir,
@@ -58,6 +59,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with its flags (limits, timeouts) changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    spawn_app_via(configure, str::to_owned).await
+}
+
+/// [`spawn_app_with`] whose server connects to its database at
+/// `server_url(test database URL)` — e.g. through a proxy the test can cut.
+/// [`TestApp::db`] is then a pool of its own, straight to the database.
+pub async fn spawn_app_via(
+    configure: impl FnOnce(&mut ServeArgs),
+    server_url: impl FnOnce(&str) -> String,
+) -> TestApp {
     let database = TestDatabase::create().await;
     let db = tanpu_server::db::connect_and_migrate(&database.args())
         .await
@@ -85,7 +96,14 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let config = Config::resolve(args, StoredSecrets::default()).expect("test config");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::new(db.clone(), config).expect("app state");
+    let direct_url = database.args().url;
+    let server_db = match server_url(&direct_url) {
+        url if url == direct_url => db.clone(),
+        url => tanpu_server::db::connect(&DatabaseArgs { url })
+            .await
+            .expect("cannot connect the server to its database"),
+    };
+    let state = AppState::new(server_db, config).expect("app state");
     tokio::spawn(async move {
         tanpu_server::http::serve(listener, state, std::future::pending())
             .await
@@ -99,7 +117,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
             .unwrap(),
         db,
         dist,
-        database_url: database.args().url,
+        database_url: direct_url,
         _database: database,
     }
 }

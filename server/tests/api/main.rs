@@ -21,6 +21,7 @@ mod ledger_model;
 mod ledger_processes;
 mod limits;
 mod openapi;
+mod outage;
 mod partners;
 mod privacy;
 mod registration;
