@@ -631,6 +631,21 @@ pub enum Msg {
     ErrWholeNumber,
     ErrQuantity,
     ErrDateTime,
+    CalculationTitle,
+    UnitLabel,
+    ReductionMethodLabel,
+    ReductionFactors,
+    ReductionFixed,
+    ReductionNone,
+    FixedReductionMg,
+    MultipliersTitle,
+    MultipliersHint,
+    MultiplierN,
+    MultiplierLabelZh,
+    MultiplierLabelEn,
+    MultiplierWhen,
+    AddMultiplier,
+    RemoveMultiplier,
 }
 
 impl Msg {
@@ -1948,6 +1963,38 @@ impl Msg {
             }
             (Self::ErrDateTime, Zh) => "请输入日期和时间。",
             (Self::ErrDateTime, En) => "Enter a date and time.",
+            (Self::CalculationTitle, Zh) => "计量与计算",
+            (Self::CalculationTitle, En) => "Unit and calculation",
+            (Self::UnitLabel, Zh) => "计量单位",
+            (Self::UnitLabel, En) => "Unit",
+            (Self::ReductionMethodLabel, Zh) => "减排量计算方式",
+            (Self::ReductionMethodLabel, En) => "How CO₂e is computed",
+            (Self::ReductionFactors, Zh) => "按排放因子（基准 − 实际，每单位）",
+            (Self::ReductionFactors, En) => "From factors (baseline − project, per unit)",
+            (Self::ReductionFixed, Zh) => "每次固定减排量",
+            (Self::ReductionFixed, En) => "A fixed amount per action",
+            (Self::ReductionNone, Zh) => "不计减排量（仅积分）",
+            (Self::ReductionNone, En) => "No CO₂e (points only)",
+            (Self::FixedReductionMg, Zh) => "每次减排量（毫克）",
+            (Self::FixedReductionMg, En) => "Reduction per action (mg)",
+            (Self::MultipliersTitle, Zh) => "积分加成",
+            (Self::MultipliersTitle, En) => "Multipliers",
+            (Self::MultipliersHint, Zh) => "同时适用的多项加成依次计算，每次向下取整。",
+            (Self::MultipliersHint, En) => {
+                "Multipliers that apply together are applied one after another, each rounding down."
+            }
+            (Self::MultiplierN, Zh) => "加成",
+            (Self::MultiplierN, En) => "Multiplier",
+            (Self::MultiplierLabelZh, Zh) => "加成标签（中文）",
+            (Self::MultiplierLabelZh, En) => "Multiplier label (Chinese)",
+            (Self::MultiplierLabelEn, Zh) => "加成标签（英文）",
+            (Self::MultiplierLabelEn, En) => "Multiplier label (English)",
+            (Self::MultiplierWhen, Zh) => "加成适用时间",
+            (Self::MultiplierWhen, En) => "When multiplier applies",
+            (Self::AddMultiplier, Zh) => "添加加成",
+            (Self::AddMultiplier, En) => "Add a multiplier",
+            (Self::RemoveMultiplier, Zh) => "删除加成",
+            (Self::RemoveMultiplier, En) => "Remove multiplier",
         }
     }
 }

@@ -109,3 +109,75 @@ test('an admin edits the refuelling window and bounds, with field-level errors, 
   // (The description still cites Luohe's 20:00–06:00 as the source.)
   await expect(refuel).toContainText(/时段\s*21:00–06:00/);
 });
+
+test('an admin adds a weekend multiplier and a fixed reduction per trip to a draft, the calculator follows, and both are saved', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('手机号或邮箱').fill('admin@tanpu.demo');
+  await page.getByLabel('密码').fill('tanpu-demo-2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+
+  await page.goto('/admin/rules');
+  await page.getByRole('link', { name: '编辑 骑行' }).click();
+  await page.getByRole('button', { name: '从现行版本新建草稿' }).click();
+  const publish = page.getByRole('button', { name: '立即发布' });
+
+  // The unit is tied to the kind: core's issue shows beside the select.
+  const unit = page.getByLabel('计量单位');
+  await expect(unit).toHaveValue('km');
+  await unit.selectOption('trip');
+  await expect(page.locator('#rule-unit-error')).toHaveText('此类别不使用该单位。');
+  await expect(unit).toHaveAttribute('aria-invalid', 'true');
+  await expect(publish).toBeDisabled();
+  await unit.selectOption('km');
+  await expect(page.locator('#rule-unit-error')).toHaveText('');
+
+  // From factors to a fixed amount per trip: it starts from the net factor.
+  const method = page.getByLabel('减排量计算方式');
+  await expect(method).toHaveValue('factors');
+  await method.selectOption('fixed');
+  await expect(page.getByLabel('基准排放（毫克/单位）')).toHaveCount(0);
+  const fixed = page.getByLabel('每次减排量（毫克）');
+  await expect(fixed).toHaveValue('93300');
+  await fixed.fill('150000');
+
+  // A multiplier of its own: ×150% on Saturdays and Sundays.
+  await page.getByRole('button', { name: '添加加成' }).click();
+  await page.getByLabel('加成标签（中文） 1').fill('周末骑行加成');
+  await page.getByLabel('加成标签（英文） 1').fill('Weekend rides');
+  const percent = page.getByLabel('加成百分比 1: 周末骑行加成');
+  await percent.fill('150');
+  await page.getByLabel('星期六 · 加成 1').check();
+  await page.getByLabel('星期日 · 加成 1').check();
+  await expect(page.getByText('设置有效。')).toBeVisible();
+  await expect(publish).toBeEnabled();
+  const editorScan = await new AxeBuilder({ page }).analyze();
+  expect(editorScan.violations.map((v) => `editor: ${v.id}: ${v.help}`)).toEqual([]);
+
+  // 150 g whatever the distance, 1000 points per kg: 150 points, ×1.5 on a Saturday.
+  await page.getByLabel('数量', { exact: true }).fill('5');
+  await page.getByLabel('开始时间').fill('2026-12-02T08:00');
+  await expect(page.locator('.calc-result')).toHaveText('已计入: 150 · 150 g CO₂e');
+  await page.getByLabel('开始时间').fill('2026-12-05T08:00');
+  await expect(page.locator('.calc-result')).toHaveText('已计入: 225 · 150 g CO₂e');
+
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByText('草稿已保存。')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('减排量计算方式')).toHaveValue('fixed');
+  await expect(page.getByLabel('每次减排量（毫克）')).toHaveValue('150000');
+  await expect(page.getByLabel('加成标签（中文） 1')).toHaveValue('周末骑行加成');
+  await expect(page.getByLabel('加成标签（英文） 1')).toHaveValue('Weekend rides');
+  await expect(page.getByLabel('加成百分比 1: 周末骑行加成')).toHaveValue('150');
+  await expect(page.getByLabel('星期六 · 加成 1')).toBeChecked();
+  await expect(page.getByLabel('星期日 · 加成 1')).toBeChecked();
+  await expect(page.getByLabel('星期一 · 加成 1')).not.toBeChecked();
+  await page.getByLabel('开始时间').fill('2026-12-05T08:00');
+  await expect(page.locator('.calc-result')).toHaveText('已计入: 225 · 150 g CO₂e');
+
+  // Removing the multiplier is one keyboard press on its named button.
+  await page.getByRole('button', { name: '删除加成 1' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('加成标签（中文） 1')).toHaveCount(0);
+  await expect(page.locator('.calc-result')).toHaveText('已计入: 150 · 150 g CO₂e');
+});

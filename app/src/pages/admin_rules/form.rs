@@ -69,8 +69,9 @@ impl Form {
     }
 }
 
-/// A field: how to show its value, read typed text, and store it.
-pub(super) struct Field<T> {
+/// A field: how to show its value, read typed text, and store it. `I` says
+/// which value in the draft (a list index, or a schedule and its entry).
+pub(super) struct Field<T, I = usize> {
     /// The path of the value in the rule's JSON; unreadable text is kept
     /// under it.
     pub path: String,
@@ -80,22 +81,26 @@ pub(super) struct Field<T> {
     pub id: String,
     /// The label.
     pub label: Msg,
-    /// The text the label ends with (a list entry's number), if any.
-    pub suffix: Option<String>,
+    /// The text the label ends with (a list entry's number, a multiplier's
+    /// label), if any.
+    pub suffix: Option<Signal<String>>,
     /// `text`, `number`, `datetime-local`, or `textarea` for a text area.
     pub input_type: &'static str,
     /// The value as text.
-    pub show: fn(&RuleVersion, usize) -> String,
+    pub show: fn(&RuleVersion, I) -> String,
     /// Text to value, or why not.
     pub read: fn(&str) -> Result<T, Msg>,
     /// Stores a value.
-    pub store: fn(&mut RuleVersion, usize, T),
-    /// The list index `show` and `store` get (0 outside lists).
-    pub index: usize,
+    pub store: fn(&mut RuleVersion, I, T),
+    /// What `show` and `store` get (0 outside lists).
+    pub index: I,
 }
 
 /// An input bound to one value of the draft, with its messages beside it.
-pub(super) fn input<T: 'static>(form: Form, field: Field<T>) -> impl IntoView {
+pub(super) fn input<T: 'static, I: Copy + Send + Sync + 'static>(
+    form: Form,
+    field: Field<T, I>,
+) -> impl IntoView {
     let Field {
         path,
         also,
@@ -152,7 +157,7 @@ pub(super) fn input<T: 'static>(form: Form, field: Field<T>) -> impl IntoView {
     };
     view! {
         <div class="field">
-            <label for=id>{i18n.tr(label)}{suffix.map(|s| format!(" {s}"))}</label>
+            <label for=id>{i18n.tr(label)}{suffix.map(|s| move || format!(" {}", s.get()))}</label>
             {control}
             <p class="field-error" id=error_id aria-live="polite">{shown}</p>
         </div>

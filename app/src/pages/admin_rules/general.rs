@@ -1,10 +1,10 @@
-//! The draft's names, descriptions, how it computes CO2e and points, and its
-//! multipliers.
+//! The draft's names and descriptions, and how it computes points (the
+//! reduction they may be computed from is in `reduction`).
 
 use super::form::{Field, Form, input, whole};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use leptos::prelude::*;
-use tanpu_core::rules::{PointMethod, Reduction, RuleVersion};
+use tanpu_core::rules::{PointMethod, RuleVersion};
 
 /// Names and descriptions in both languages.
 pub(super) fn texts(form: Form) -> impl IntoView {
@@ -21,7 +21,7 @@ pub(super) fn texts(form: Form) -> impl IntoView {
                 show,
                 read: |t: &str| Ok(t.to_owned()),
                 store,
-                index: 0,
+                index: 0_usize,
             },
         )
     };
@@ -62,7 +62,7 @@ fn method(name: &str, rate: i64) -> PointMethod {
     }
 }
 
-/// How CO2e and points are computed.
+/// How points are computed.
 pub(super) fn calculation(form: Form) -> impl IntoView {
     let i18n = form.i18n;
     let def = form.def;
@@ -81,23 +81,6 @@ pub(super) fn calculation(form: Form) -> impl IntoView {
     };
     let choice = move |value: &'static str, label: Msg| {
         view! { <option value=value prop:selected=move || chosen.get() == value>{i18n.tr(label)}</option> }
-    };
-    let factor = move |path: &str, id: &str, label, show, store| {
-        input(
-            form,
-            Field {
-                path: path.to_owned(),
-                also: Vec::new(),
-                id: id.to_owned(),
-                label,
-                suffix: None,
-                input_type: "number",
-                show,
-                read: whole::<i64>,
-                store,
-                index: 0,
-            },
-        )
     };
     view! {
         <div class="field">
@@ -130,55 +113,8 @@ pub(super) fn calculation(form: Form) -> impl IntoView {
                 show: |d: &RuleVersion, _| method_of(&d.points).1.to_string(),
                 read: whole::<i64>,
                 store: |d: &mut RuleVersion, _, v| d.points = method(method_of(&d.points).0, v),
-                index: 0,
+                index: 0_usize,
             })
         }}
-        <Show when=move || def.with(|d| matches!(d.reduction, Reduction::Factors { .. }))>
-            {factor("reduction.baseline_mg_per_unit", "baseline-mg", Msg::BaselineMg,
-                |d, _| match d.reduction { Reduction::Factors { baseline_mg_per_unit, .. } => baseline_mg_per_unit.to_string(), _ => String::new() },
-                |d, _, v| if let Reduction::Factors { baseline_mg_per_unit, .. } = &mut d.reduction { *baseline_mg_per_unit = v; })}
-            {factor("reduction.project_mg_per_unit", "project-mg", Msg::ProjectMg,
-                |d, _| match d.reduction { Reduction::Factors { project_mg_per_unit, .. } => project_mg_per_unit.to_string(), _ => String::new() },
-                |d, _, v| if let Reduction::Factors { project_mg_per_unit, .. } = &mut d.reduction { *project_mg_per_unit = v; })}
-        </Show>
-    }
-}
-
-/// The multipliers' percentages, each labelled with its own label.
-pub(super) fn multipliers(form: Form) -> impl IntoView {
-    let i18n = form.i18n;
-    let def = form.def;
-    let count = Memo::new(move |_| def.with(|d| d.multipliers.len()));
-    move || {
-        (0..count.get())
-            .map(|i| {
-                let label = def.with_untracked(|d| d.multipliers[i].label.clone());
-                let name = move || {
-                    if i18n.lang() == Lang::Zh {
-                        label.zh_cn.clone()
-                    } else {
-                        label.en.clone()
-                    }
-                };
-                view! {
-                    <div class="field">
-                        <label for=format!("multiplier-{i}")>
-                            {i18n.tr(Msg::MultiplierPercent)} ": " {name}
-                        </label>
-                        <input id=format!("multiplier-{i}") type="number"
-                            aria-describedby=format!("multiplier-{i}-error")
-                            prop:value=Memo::new(move |_| def.with(|d| d.multipliers.get(i).map(|m| m.percent.to_string()).unwrap_or_default()))
-                            on:input=move |ev| {
-                                if let Ok(p) = event_target_value(&ev).trim().parse::<u32>() {
-                                    def.update(|d| if let Some(m) = d.multipliers.get_mut(i) { m.percent = p; });
-                                }
-                            } />
-                        <p class="field-error" id=format!("multiplier-{i}-error") aria-live="polite">
-                            {move || form.message_text(&[format!("multipliers[{i}].percent")])}
-                        </p>
-                    </div>
-                }
-            })
-            .collect_view()
     }
 }

@@ -3,14 +3,20 @@
 //! runs tanpu-core's evaluator in the browser, simulate it over the stored
 //! actions, publish it, and read the version history.
 //!
-//! The draft's fields are edited in the submodules: names, points and
-//! multipliers in [`general`], the schedule in [`schedule`], caps, bounds,
-//! plausibility, timing and the interval in [`limits`]; [`form`] holds the
-//! shared state and the field control that shows each issue beside its field.
+//! The draft's fields are edited in the submodules: names and points in
+//! [`general`], the unit and the reduction method in [`reduction`], the
+//! multipliers in [`multipliers`], the schedule editor (the rule's and each
+//! multiplier's) in [`schedule`], caps, bounds, plausibility, timing and the
+//! interval in [`limits`]; [`calculator`] tries the draft on one action;
+//! [`form`] holds the shared state and the field control that shows each
+//! issue beside its field.
 
+mod calculator;
 mod form;
 mod general;
 mod limits;
+mod multipliers;
+mod reduction;
 mod schedule;
 
 use crate::api::NoBody;
@@ -18,7 +24,7 @@ use crate::components::form::{FormError, show_api_error};
 use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::kind_name;
-use crate::i18n::{Lang, Msg, issue_msg, status_msg, use_i18n};
+use crate::i18n::{Lang, Msg, issue_msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -29,9 +35,7 @@ use tanpu_core::api::{
     RuleVersionView, SimulationReport, SimulationRequest,
 };
 use tanpu_core::ids::RuleVersionId;
-use tanpu_core::rules::{
-    Action as RuleAction, Context, Decision, Quantity, RuleVersion, evaluate, validate,
-};
+use tanpu_core::rules::{RuleVersion, validate};
 
 /// `/admin/rules`
 #[component]
@@ -256,27 +260,18 @@ fn DraftEditor(
         });
     };
 
-    // Calculator: the draft evaluated in the browser.
-    let calc_quantity = RwSignal::new("7.4".to_owned());
-    let calc_start = RwSignal::new(String::new());
-    let calc = Memo::new(move |_| {
-        let quantity = Quantity::parse(calc_quantity.get().trim()).ok()?;
-        let start = chrono::DateTime::parse_from_rfc3339(&format!("{}:00+08:00", calc_start.get()))
-            .ok()?
-            .with_timezone(&chrono::Utc);
-        def.with(|d| {
-            let action = RuleAction::new(d.kind.clone(), quantity, d.unit, start);
-            Some(evaluate(&action, d, &Context::preview(start)))
-        })
-    });
-
     view! {
         <section class="card" aria-labelledby="draft-title">
             <h2 id="draft-title">{i18n.tr(Msg::DraftTitle)} {format!(" #{version_id}")}</h2>
             <FormError error=form_error />
             {general::texts(form)}
-            {general::calculation(form)}
-            {general::multipliers(form)}
+            <fieldset class="rule-group">
+                <legend>{i18n.tr(Msg::CalculationTitle)}</legend>
+                {reduction::unit(form)}
+                {reduction::reduction(form)}
+                {general::calculation(form)}
+            </fieldset>
+            {multipliers::multipliers(form)}
             {schedule::schedule(form)}
             {limits::limits(form)}
             <div role="status" aria-live="polite" class="validation">
@@ -303,25 +298,7 @@ fn DraftEditor(
                 }>{i18n.tr(Msg::Publish)}</button>
             </div>
         </section>
-        <section class="card" aria-labelledby="calc-title">
-            <h2 id="calc-title">{i18n.tr(Msg::CalculatorTitle)}</h2>
-            <div class="field">
-                <label for="calc-quantity">{i18n.tr(Msg::CalcQuantity)}</label>
-                <input id="calc-quantity" type="text" bind:value=calc_quantity />
-            </div>
-            <div class="field">
-                <label for="calc-start">{i18n.tr(Msg::CalcStart)}</label>
-                <input id="calc-start" type="datetime-local" bind:value=calc_start />
-            </div>
-            <p role="status" aria-live="polite" class="calc-result">
-                {move || calc.get().map(|d: Decision| format!(
-                    "{}: {} · {} g CO₂e",
-                    i18n.t(status_msg(d.status().as_str())),
-                    d.breakdown().points.0,
-                    d.breakdown().co2e_g.0
-                ))}
-            </p>
-        </section>
+        {calculator::calculator(def, i18n)}
         <Show when=move || simulate.value().get().is_some()>
             <section class="card" aria-labelledby="sim-title">
                 <h2 id="sim-title">{i18n.tr(Msg::SimulationTitle)}</h2>
