@@ -30,8 +30,8 @@ use crate::entities::{actions, partners, rule_versions, user_daily_totals, users
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 use std::time::Instant;
@@ -99,7 +99,7 @@ struct OtherDay {
 /// [`ServiceError::NotFound`] unless the version belongs to the rule;
 /// database failures.
 pub async fn simulate(
-    conn: &impl ConnectionTrait,
+    conn: &DatabaseConnection,
     rule_id: RuleId,
     version_id: RuleVersionId,
     from: DateTime<Utc>,
@@ -138,51 +138,28 @@ pub async fn simulate(
     if candidate.caps.overall_per_day.is_some() || candidate.caps.overall_per_month.is_some() {
         run.other_kinds = other_kinds(conn, &kind, from, to).await?;
     }
-    let mut last: Option<(DateTime<Utc>, i64)> = None;
+    // The next page is read while this one is evaluated, so the database
+    // (on PostgreSQL, another process on another core) and the evaluator
+    // work at the same time instead of taking turns.
+    let mut next = tokio::spawn(page(conn.clone(), kind.clone(), from, to, None));
     loop {
-        let mut query = actions::Entity::find()
-            .select_only()
-            .columns([
-                actions::Column::Id,
-                actions::Column::PartnerId,
-                actions::Column::UserId,
-                actions::Column::StartedAt,
-                actions::Column::EndedAt,
-                actions::Column::QuantityMilli,
-                actions::Column::Unit,
-                actions::Column::Status,
-                actions::Column::Points,
-                actions::Column::Co2eG,
-                actions::Column::Reasons,
-                actions::Column::ReceivedAt,
-            ])
-            .filter(actions::Column::Kind.eq(kind.as_str()))
-            .filter(actions::Column::StartedAt.lt(to));
-        query = match last {
-            None => query.filter(actions::Column::StartedAt.gte(from)),
-            Some((started, id)) => query
-                .filter(actions::Column::StartedAt.gte(started))
-                .filter(
-                    Condition::any()
-                        .add(actions::Column::StartedAt.gt(started))
-                        .add(actions::Column::Id.gt(id)),
-                ),
+        let rows = next
+            .await
+            .map_err(|e| ServiceError::Internal(format!("simulation page reader: {e}")))??;
+        let cursor = match rows.last() {
+            Some(row) if rows.len() as u64 == PAGE => {
+                Some((row.started_at.unwrap_or(from), row.id))
+            }
+            _ => None,
         };
-        let page: Vec<Row> = query
-            .order_by_asc(actions::Column::StartedAt)
-            .order_by_asc(actions::Column::Id)
-            .limit(PAGE)
-            .into_model::<Row>()
-            .all(conn)
-            .await?;
-        for action in &page {
+        let pending =
+            cursor.map(|c| tokio::spawn(page(conn.clone(), kind.clone(), from, to, Some(c))));
+        for action in &rows {
             run.add(action, &candidate, &allowed);
         }
-        match page.last() {
-            Some(row) if page.len() as u64 == PAGE => {
-                last = Some((row.started_at.unwrap_or(from), row.id));
-            }
-            _ => break,
+        match pending {
+            Some(pending) => next = pending,
+            None => break,
         }
     }
 
@@ -200,6 +177,52 @@ pub async fn simulate(
         top_citizens,
         elapsed_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
     })
+}
+
+/// One page of `kind`'s actions that started in `[from, to)`, in (start,
+/// id) order, after `cursor` (the last row of the page before).
+async fn page(
+    conn: DatabaseConnection,
+    kind: String,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    cursor: Option<(DateTime<Utc>, i64)>,
+) -> Result<Vec<Row>, DbErr> {
+    let query = actions::Entity::find()
+        .select_only()
+        .columns([
+            actions::Column::Id,
+            actions::Column::PartnerId,
+            actions::Column::UserId,
+            actions::Column::StartedAt,
+            actions::Column::EndedAt,
+            actions::Column::QuantityMilli,
+            actions::Column::Unit,
+            actions::Column::Status,
+            actions::Column::Points,
+            actions::Column::Co2eG,
+            actions::Column::Reasons,
+            actions::Column::ReceivedAt,
+        ])
+        .filter(actions::Column::Kind.eq(kind.as_str()))
+        .filter(actions::Column::StartedAt.lt(to));
+    let query = match cursor {
+        None => query.filter(actions::Column::StartedAt.gte(from)),
+        Some((started, id)) => query
+            .filter(actions::Column::StartedAt.gte(started))
+            .filter(
+                Condition::any()
+                    .add(actions::Column::StartedAt.gt(started))
+                    .add(actions::Column::Id.gt(id)),
+            ),
+    };
+    query
+        .order_by_asc(actions::Column::StartedAt)
+        .order_by_asc(actions::Column::Id)
+        .limit(PAGE)
+        .into_model::<Row>()
+        .all(&conn)
+        .await
 }
 
 /// The citizens' credited points of every kind but `kind`, per city day,
