@@ -29,8 +29,8 @@
 //!   stream up to 100 MB to disk inside the request (from an administrator
 //!   already signed in), and the body timeout still cuts one that stalls.
 //!
-//! These layers wrap the router from the outside, so a request cut by the
-//! request timeout is logged here rather than by the router's trace layer.
+//! [`routes::router`] applies these layers inside its hardening layers, so
+//! an answer cut short still carries the security headers and request id.
 
 use crate::config::Timeouts;
 use crate::error::AppError;
@@ -67,7 +67,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let timeouts = state.config.timeouts;
-    let app = with_timeouts(routes::router(state), timeouts);
+    let app = routes::router(state);
     serve_app(listener, app, timeouts.header_read, shutdown).await;
     Ok(())
 }
@@ -149,7 +149,10 @@ async fn accept_failed(e: io::Error) {
 
 /// `router` with the body and request timeouts of `timeouts` (the header
 /// timeout belongs to the connection: see [`serve`]).
-pub fn with_timeouts(router: Router, timeouts: Timeouts) -> Router {
+pub fn with_timeouts<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    timeouts: Timeouts,
+) -> Router<S> {
     let router = match timeouts.request {
         Some(limit) => router.layer(middleware::from_fn_with_state(limit, request_deadline)),
         None => router,

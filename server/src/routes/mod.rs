@@ -205,11 +205,15 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let doc = openapi::document(api_doc, probes_doc);
 
-    Router::new()
+    let app = Router::new()
         .nest("/api/v1", api)
         .merge(probes)
         .merge(openapi::routes(doc))
-        .fallback(static_files::serve)
+        .fallback(static_files::serve);
+    // The timeouts sit inside the hardening below, so an answer they cut
+    // short still carries the security headers and the request id, and is
+    // traced like any other.
+    crate::http::with_timeouts(app, state.config.timeouts)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -216,6 +216,15 @@ async fn assert_unavailable(what: &str, res: reqwest::Response) {
         .get("retry-after")
         .unwrap_or_else(|| panic!("{what}: no Retry-After"));
     assert!(retry_after.to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    // However it was cut short (by the database, or by the request timeout
+    // while waiting for it), the answer is hardened and traceable.
+    for header in [
+        "x-request-id",
+        "x-content-type-options",
+        "content-security-policy",
+    ] {
+        assert!(res.headers().contains_key(header), "{what}: no {header}");
+    }
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unavailable", "{what}: {body}");
     assert!(body["error"]["message"].is_string(), "{what}: {body}");
