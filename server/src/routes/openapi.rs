@@ -152,7 +152,8 @@ impl Modify for SecuritySchemes {
 
 /// Every operation can fail in the shared error shape: a `default` answer
 /// says so, and the statuses a client must handle on every route are named
-/// (401 wherever credentials are needed, 429 and 503 everywhere).
+/// (401 wherever credentials are needed, 408 wherever a body is sent, 429
+/// and 503 everywhere).
 struct ErrorAnswers;
 
 impl Modify for ErrorAnswers {
@@ -180,6 +181,7 @@ impl Modify for ErrorAnswers {
             ];
             for operation in operations.into_iter().flatten() {
                 let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = operation.request_body.is_some();
                 let responses = &mut operation.responses.responses;
                 let mut add = |status: &str, description: &str| {
                     responses
@@ -188,6 +190,9 @@ impl Modify for ErrorAnswers {
                 };
                 if secured {
                     add("401", "No valid credentials");
+                }
+                if has_body {
+                    add("408", "The body paused for too long while it was sent");
                 }
                 add("429", "Too many requests; see `Retry-After`");
                 add(

@@ -35,6 +35,11 @@ async fn the_document_is_openapi_3_1_and_describes_every_route_with_its_errors()
         assert!(op.is_object(), "{method} {path} is not documented");
         assert!(op["responses"]["default"].is_object(), "{method} {path}");
         assert!(op["responses"]["503"].is_object(), "{method} {path}");
+        assert_eq!(
+            op["responses"]["408"].is_object(),
+            op["requestBody"].is_object(),
+            "{method} {path}: 408 where a body is sent"
+        );
     }
     assert_eq!(paths.len(), 62, "documented paths");
     // Secured operations name their scheme and their 401.
