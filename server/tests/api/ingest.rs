@@ -589,3 +589,48 @@ async fn concurrent_single_records_are_committed_in_groups_and_each_answered() {
     );
     assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn records_at_the_ends_of_time_are_refused_and_every_page_still_reads() {
+    // Found by the fuzz targets: an offset can push a valid timestamp past
+    // year 9999 in UTC.
+    let city = city().await;
+    let mut late = bus_ride("LC-BUS-END", CARD, 7.4, 1);
+    late["started_at"] = json!("9999-12-31T23:59:59-23:59");
+    late["ended_at"] = json!("9999-12-31T23:59:59-23:59");
+    let mut early = bus_ride("LC-BUS-START", CARD, 7.4, 1);
+    early["started_at"] = json!("0001-01-01T00:00:00+23:59");
+    early["ended_at"] = json!("0001-01-01T00:00:00+23:59");
+    let answer = city.send_batch(&[late, early]).await;
+    for result in answer["results"].as_array().unwrap() {
+        assert_eq!(result["status"], "rejected", "{answer}");
+    }
+    // Whatever was kept of them reads back: the citizen's list, the
+    // partner's lookup, and the ledger proof.
+    let list = city
+        .app
+        .authed(Method::GET, "/api/v1/me/actions", &city.rider)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+    for id in ["LC-BUS-END", "LC-BUS-START"] {
+        let res = city
+            .app
+            .signed(
+                Method::GET,
+                &format!("/api/v1/partner/actions/{id}"),
+                &city.bus,
+                "",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            [StatusCode::OK, StatusCode::NOT_FOUND].contains(&res.status()),
+            "{id}: {}",
+            res.status()
+        );
+    }
+    assert_eq!(city.balance().await, 0);
+}
