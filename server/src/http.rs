@@ -103,6 +103,11 @@ async fn serve_app(
             },
             () = &mut shutdown => break,
         };
+        // Answers are small and written whole: send them at once rather
+        // than waiting on Nagle's algorithm for the client's delayed ACK.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, error = %e, "cannot set TCP_NODELAY");
+        }
         let Ok(ready) = ServiceExt::<SocketAddr>::ready(&mut make_service).await;
         let Ok(service) = ready.call(peer).await;
         let connection = http
