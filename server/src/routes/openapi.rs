@@ -12,6 +12,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use tanpu_core::api::ErrorBody;
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -31,7 +32,6 @@ pub const PAGE_PATH: &str = "/api/v1/docs";
         description = include_str!("openapi.md"),
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    modifiers(&SecuritySchemes, &ErrorAnswers),
     components(schemas(ErrorBody)),
     tags(
         (name = "auth", description = "Registration, sign-in and sessions"),
@@ -53,11 +53,11 @@ pub struct ApiDoc;
 pub fn document(api: Document, root: Document) -> Document {
     let mut doc = ApiDoc::openapi().nest("/api/v1", api);
     doc.merge(root);
-    strip_route_from_summaries(&mut doc);
-    // `merge` keeps the first document's parts, but the security schemes and
-    // error answers must cover the merged operations too.
+    // Applied here rather than as the derive's `modifiers`, which would run
+    // before the routes' operations are in the document.
     SecuritySchemes.modify(&mut doc);
     ErrorAnswers.modify(&mut doc);
+    strip_route_from_summaries(&mut doc);
     doc
 }
 
@@ -81,34 +81,40 @@ pub fn routes<S: Clone + Send + Sync + 'static>(doc: Document) -> Router<S> {
 /// code (`` `GET /api/v1/me`: … ``); on the page the route is already shown,
 /// so the summary keeps only what follows.
 fn strip_route_from_summaries(doc: &mut Document) {
-    for item in doc.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
-            for text in [&mut operation.summary, &mut operation.description] {
-                let Some(current) = text.as_deref() else {
-                    continue;
-                };
-                let Some(rest) = current.strip_prefix('`').and_then(|t| t.split_once('`')) else {
-                    continue;
-                };
-                let rest = rest
-                    .1
-                    .trim_start_matches(':')
-                    .trim_start_matches('.')
-                    .trim();
-                let mut chars = rest.chars();
-                *text = chars
-                    .next()
-                    .map(|first| first.to_uppercase().chain(chars).collect());
-            }
+    for operation in operations(doc) {
+        for text in [&mut operation.summary, &mut operation.description] {
+            let Some(current) = text.as_deref() else {
+                continue;
+            };
+            let Some(rest) = current.strip_prefix('`').and_then(|t| t.split_once('`')) else {
+                continue;
+            };
+            let rest = rest
+                .1
+                .trim_start_matches(':')
+                .trim_start_matches('.')
+                .trim();
+            let mut chars = rest.chars();
+            *text = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect());
         }
     }
+}
+
+/// Every operation of the document (the API uses these five methods).
+fn operations(doc: &mut Document) -> impl Iterator<Item = &mut Operation> {
+    doc.paths.paths.values_mut().flat_map(|item| {
+        [
+            item.get.as_mut(),
+            item.put.as_mut(),
+            item.post.as_mut(),
+            item.delete.as_mut(),
+            item.patch.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 /// `bearer` (the access token), `refresh_cookie` and `partner_signature`.
@@ -171,39 +177,30 @@ impl Modify for ErrorAnswers {
                 .content("application/json", error())
                 .build()
         };
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-                let has_body = operation.request_body.is_some();
-                let responses = &mut operation.responses.responses;
-                let mut add = |status: &str, description: &str| {
-                    responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| answer(description).into());
-                };
-                if secured {
-                    add("401", "No valid credentials");
-                }
-                if has_body {
-                    add("408", "The body paused for too long while it was sent");
-                }
-                add("429", "Too many requests; see `Retry-After`");
-                add(
-                    "503",
-                    "The service cannot answer now (e.g. the database is unreachable); see `Retry-After`",
-                );
-                add(
-                    "default",
-                    "An error, in the shared shape `{\"error\": {\"code\", \"message\", \"details\"}}`",
-                );
+        for operation in operations(openapi) {
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = operation.request_body.is_some();
+            let responses = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| answer(description).into());
+            };
+            if secured {
+                add("401", "No valid credentials");
             }
+            if has_body {
+                add("408", "The body paused for too long while it was sent");
+            }
+            add("429", "Too many requests; see `Retry-After`");
+            add(
+                "503",
+                "The service cannot answer now (e.g. the database is unreachable); see `Retry-After`",
+            );
+            add(
+                "default",
+                "An error, in the shared shape `{\"error\": {\"code\", \"message\", \"details\"}}`",
+            );
         }
     }
 }
