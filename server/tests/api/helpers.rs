@@ -677,3 +677,33 @@ pub async fn assert_ledger_matches_actions(
     }
     accepted
 }
+
+/// An access token for `user`, minted with the tests' key rather than
+/// signed in for (a sign-in hashes a password, which takes longer in a debug
+/// build than the short timeouts some tests set).
+pub fn minted_token(user: i64) -> String {
+    tanpu_server::services::tokens::AccessTokens::new(&tanpu_server::config::Secret::new(
+        TEST_JWT_SECRET.to_owned(),
+    ))
+    .unwrap()
+    .issue(tanpu_core::UserId(user), chrono::Utc::now())
+    .unwrap()
+    .0
+}
+
+/// An administrator created straight in the database; their id.
+pub async fn create_admin(db: &DatabaseConnection) -> i64 {
+    tanpu_server::services::accounts::create_user(
+        db,
+        tanpu_server::services::accounts::NewUser {
+            login: tanpu_core::account::Login::parse("admin@test.cn").unwrap(),
+            nickname: "管理员".into(),
+            password: "admin-secret-2026".into(),
+            role: tanpu_core::account::Role::Admin,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+    .0
+}

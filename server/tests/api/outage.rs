@@ -16,8 +16,8 @@
 //! while batches are in flight.
 
 use crate::helpers::{
-    TEST_JWT_SECRET, TestApp, assert_ledger_matches_actions, bound_citizen, bus_ride_record,
-    create_partner, spawn_app, spawn_app_via,
+    TestApp, assert_ledger_matches_actions, bound_citizen, bus_ride_record, create_admin,
+    create_partner, minted_token, spawn_app, spawn_app_via,
 };
 use reqwest::{Method, StatusCode};
 use sea_orm::sqlx::{self, Connection};
@@ -26,10 +26,7 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tanpu_server::config::Secret;
 use tanpu_server::entities::actions;
-use tanpu_server::services::accounts::{self, NewUser};
-use tanpu_server::services::tokens::AccessTokens;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
@@ -183,16 +180,6 @@ async fn app_with_outage() -> (TestApp, Outage) {
     }
 }
 
-/// Mints an access token (sign-in needs the database, which is the point
-/// of the test, and these requests must not depend on one).
-fn token_for(user: i64) -> String {
-    AccessTokens::new(&Secret::new(TEST_JWT_SECRET.to_owned()))
-        .unwrap()
-        .issue(tanpu_core::UserId(user), chrono::Utc::now())
-        .unwrap()
-        .0
-}
-
 fn rides(prefix: &str, count: usize) -> String {
     let records: Vec<Value> = (0..count)
         .map(|i| bus_ride_record(&format!("{prefix}-{i}"), CARD, "3.0", 30))
@@ -235,18 +222,8 @@ async fn the_database_going_away_gives_503_and_the_server_recovers_with_nothing_
     let (app, mut outage) = app_with_outage().await;
     let bus = create_partner(&app.db, "公交", &["bus_ride"]).await;
     let rider = bound_citizen(&app.db, "13800001111", CARD).await;
-    let admin = accounts::create_user(
-        &app.db,
-        NewUser {
-            login: tanpu_core::account::Login::parse("admin@test.cn").unwrap(),
-            nickname: "管理员".into(),
-            password: "admin-secret-2026".into(),
-            role: tanpu_core::account::Role::Admin,
-        },
-    )
-    .await
-    .unwrap();
-    let (rider, admin) = (token_for(rider), token_for(admin.id.0));
+    let admin = create_admin(&app.db).await;
+    let (rider, admin) = (minted_token(rider), minted_token(admin));
     let summary = || {
         app.client
             .get(app.url("/api/v1/me/summary"))

@@ -2,12 +2,9 @@
 //! body that stalls gets 408, and a file import that keeps moving is not
 //! cut by the request timeout. Raw TCP, to send exactly as slowly as wanted.
 
-use crate::helpers::{TEST_JWT_SECRET, TestApp, create_partner, spawn_app_with};
+use crate::helpers::{TestApp, create_admin, create_partner, minted_token, spawn_app_with};
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use tanpu_server::config::Secret;
-use tanpu_server::services::accounts::{self, NewUser};
-use tanpu_server::services::tokens::AccessTokens;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -22,23 +19,9 @@ async fn impatient_app(request_secs: u64) -> TestApp {
     .await
 }
 
-/// An administrator's access token, minted rather than signed in for (a
-/// sign-in's password hashing takes longer than these timeouts in a debug
-/// build).
+/// An administrator's access token.
 async fn admin_token(app: &TestApp) -> String {
-    let admin = accounts::create_user(
-        &app.db,
-        NewUser {
-            login: tanpu_core::account::Login::parse("admin@test.cn").unwrap(),
-            nickname: "管理员".into(),
-            password: "admin-secret-2026".into(),
-            role: tanpu_core::account::Role::Admin,
-        },
-    )
-    .await
-    .unwrap();
-    let tokens = AccessTokens::new(&Secret::new(TEST_JWT_SECRET.to_owned())).unwrap();
-    tokens.issue(admin.id, chrono::Utc::now()).unwrap().0
+    minted_token(create_admin(&app.db).await)
 }
 
 /// Reads until the server closes the connection (at most `within`);
