@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dist="$(mktemp -d)"
-trunk build --release --dist "$dist" >/dev/null
+scripts/build-web.sh "$dist" >/dev/null
 cargo build --release -p tanpu-server >/dev/null 2>&1
 port=18951
 (cd end2end && TANPU_BIN=../target/release/tanpu TANPU_DIST="$dist" bash ./serve-fresh.sh "$port") &

@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 scripts/setup.sh build
 echo "==> building the web app (release)"
-trunk build --release
+scripts/build-web.sh
 echo "==> building the server (release)"
 cargo build --locked --release -p tanpu-server --bin tanpu
 

@@ -51,7 +51,7 @@ fi
 step "Rust tests on PostgreSQL ($pg_url)" \
   cargo_test "$log_dir/postgres.log" env TANPU_TEST_PG_URL="$pg_url" cargo test --locked
 
-step "web app: trunk build --release" trunk build --release
+step "web app: both bundles, release" scripts/build-web.sh
 step "server binary" cargo build --locked -p tanpu-server --bin tanpu
 step "API contract: schemathesis against a live server" scripts/contract.sh
 step "Playwright in headless Chromium" \

@@ -1,12 +1,15 @@
 //! tanpu-app: the browser UI of Tanpu as a Leptos (client-side rendered)
-//! library. The `frontend` crate mounts [`App`]; everything the user sees is
-//! built here: pages, components, the router, the API client and the i18n
-//! catalogue.
+//! library. The `frontend` crate's two binaries mount [`App`] (citizens)
+//! and [`StaffApp`] (the console); everything the user sees is built here:
+//! pages, components, the router, the API client and the i18n catalogue.
+//! Each binary links only what its app reaches, so the console's pages are
+//! not in the citizen's bundle.
 
 mod api;
 mod components;
 mod display;
 mod files;
+mod handoff;
 mod i18n;
 mod pages;
 mod session;
@@ -42,33 +45,25 @@ use pages::{
     vouchers::Vouchers,
 };
 use session::provide_auth;
+use tanpu_core::web::WebBuild;
 
-/// The whole app: header, routed page, footer.
+/// The citizen app: header, routed page, footer. Paths of the staff
+/// console are not routed here (see [`tanpu_core::web`]): following a link
+/// to one loads the console's own build.
 #[component]
 pub fn App() -> impl IntoView {
+    handoff::arrived(WebBuild::Citizen);
     provide_i18n();
     provide_auth();
     view! {
         <Router>
             <Header />
             <main id="main">
-                <AdminNav />
-                <Routes fallback=NotFound>
+                <Routes fallback=|| view! { <NotFound app=WebBuild::Citizen /> }>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/actions") view=Actions />
                     <Route path=path!("/actions/claim") view=Claim />
                     <Route path=path!("/actions/:id") view=ActionDetail />
-                    <Route path=path!("/review") view=Review />
-                    <Route path=path!("/admin/rules") view=AdminRules />
-                    <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
-                    <Route path=path!("/admin/rewards") view=AdminRewards />
-                    // The administrators' console.
-                    <Route path=path!("/admin") view=AdminDashboard />
-                    <Route path=path!("/admin/citizens") view=AdminCitizens />
-                    <Route path=path!("/admin/citizens/:id") view=AdminCitizen />
-                    <Route path=path!("/admin/partners") view=AdminPartners />
-                    <Route path=path!("/admin/reports") view=AdminReports />
-                    <Route path=path!("/admin/audit") view=AdminAudit />
                     <Route path=path!("/rewards") view=Rewards />
                     <Route path=path!("/vouchers") view=Vouchers />
                     <Route path=path!("/leaderboard") view=Leaderboard />
@@ -77,6 +72,37 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=Register />
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/me") view=Profile />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+/// The staff console: the administrators' pages and the review queue, a
+/// build of its own so that none of it weighs on a citizen's first load.
+/// Every other path loads the citizen app.
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    handoff::arrived(WebBuild::Staff);
+    provide_i18n();
+    provide_auth();
+    view! {
+        <Router>
+            <Header />
+            <main id="main">
+                <AdminNav />
+                <Routes fallback=|| view! { <NotFound app=WebBuild::Staff /> }>
+                    <Route path=path!("/review") view=Review />
+                    <Route path=path!("/admin") view=AdminDashboard />
+                    <Route path=path!("/admin/rules") view=AdminRules />
+                    <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
+                    <Route path=path!("/admin/rewards") view=AdminRewards />
+                    <Route path=path!("/admin/citizens") view=AdminCitizens />
+                    <Route path=path!("/admin/citizens/:id") view=AdminCitizen />
+                    <Route path=path!("/admin/partners") view=AdminPartners />
+                    <Route path=path!("/admin/reports") view=AdminReports />
+                    <Route path=path!("/admin/audit") view=AdminAudit />
                 </Routes>
             </main>
             <Footer />

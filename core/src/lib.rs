@@ -14,6 +14,7 @@ pub mod ledger;
 mod openapi;
 pub mod rules;
 pub mod units;
+pub mod web;
 
 pub use ids::{BindingId, PartnerId, RewardId, UserId, VoucherId};
 pub use units::{GramsCo2e, Points};

@@ -306,3 +306,46 @@ test('a reviewer sees only the review queue in the console, and a citizen is kep
   await expect(citizen.getByRole('alert')).toHaveText('你没有权限查看此页面。');
   await expect(adminNav(citizen)).toHaveCount(0);
 });
+
+test('the console is a build of its own: a citizen never downloads it, staff get it from the console link', async ({ browser }) => {
+  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
+  });
+  await signIn(page, '13800000003');
+  for (const path of ['/', '/actions', '/rewards', '/vouchers', '/leaderboard', '/me']) {
+    await page.goto(path);
+    await expect(heading(page)).toBeVisible();
+  }
+  expect(wasm.length).toBeGreaterThan(0);
+  expect(wasm.filter((p) => p.startsWith('/staff/'))).toEqual([]);
+  await page.context().close();
+
+  // An administrator follows the console link from a citizen page: the page
+  // loads the console's build, signed in, and a citizen page loads the
+  // citizen build again.
+  const admin = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  const adminWasm: string[] = [];
+  admin.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) adminWasm.push(new URL(r.url()).pathname);
+  });
+  await signIn(admin, ADMIN);
+  await admin.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '积分规则', exact: true }).click();
+  await expect(heading(admin)).toHaveText('积分规则管理');
+  await expect(admin).toHaveURL(/\/admin\/rules$/);
+  expect(adminWasm.filter((p) => p.startsWith('/staff/'))).toHaveLength(1);
+  await admin.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '积分兑换', exact: true }).click();
+  await expect(admin).toHaveURL(/\/rewards$/);
+  await expect(heading(admin)).toBeVisible();
+  expect(adminWasm.filter((p) => !p.startsWith('/staff/')).length).toBeGreaterThanOrEqual(2);
+  await admin.context().close();
+
+  // A signed-out visitor to a console page is sent to the citizen app's
+  // sign-in page (the console hands the path over, once).
+  const visitor = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await visitor.goto('/admin/rules');
+  await expect(visitor).toHaveURL(/\/login$/);
+  await expect(visitor.getByLabel('手机号或邮箱')).toBeVisible();
+  await visitor.context().close();
+});

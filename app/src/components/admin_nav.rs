@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use tanpu_core::account::Role;
+use tanpu_core::web::WebBuild;
 
 /// The console's sections, in the order they are listed.
 const SECTIONS: [(&str, Msg); 8] = [
@@ -23,11 +24,6 @@ const SECTIONS: [(&str, Msg); 8] = [
     ("/admin/audit", Msg::AdminNavAudit),
 ];
 
-/// Whether `path` is a page of the console.
-fn in_console(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/") || path == "/review"
-}
-
 /// The console's links, on console pages only: every section for an
 /// administrator, the review queue alone for a reviewer.
 #[component]
@@ -36,7 +32,7 @@ pub fn AdminNav() -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let role = Memo::new(move |_| auth.user().map(|u| u.role));
-    let shown = Memo::new(move |_| in_console(&location.pathname.get()));
+    let shown = Memo::new(move |_| WebBuild::for_path(&location.pathname.get()) == WebBuild::Staff);
     move || {
         let sections: &[(&str, Msg)] = match (shown.get(), role.get()) {
             (true, Some(Role::Admin)) => &SECTIONS,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use tanpu_core::web::WebBuild;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -24,12 +25,12 @@ const HASH_MIN_DIGITS: usize = 10;
 /// must be revalidated on every load.
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 
-/// The built web app on disk.
+/// The built web app on disk: the citizen app at the root, the staff
+/// console in its own folder ([`WebBuild`]).
 #[derive(Clone)]
 pub struct StaticFiles {
     dir: ServeDir,
-    index: ServeFile,
-    index_path: PathBuf,
+    root: PathBuf,
 }
 
 impl StaticFiles {
@@ -38,14 +39,19 @@ impl StaticFiles {
     pub fn new(dist: &Path) -> Self {
         Self {
             dir: ServeDir::new(dist).precompressed_br().precompressed_gzip(),
-            index: ServeFile::new(dist.join("index.html")),
-            index_path: dist.join("index.html"),
+            root: dist.to_owned(),
         }
+    }
+
+    /// The page (`index.html`) of a build.
+    fn page(&self, build: WebBuild) -> PathBuf {
+        self.root.join(build.folder()).join("index.html")
     }
 }
 
 /// The fallback of the whole router: unknown API paths are JSON 404s; other
-/// paths are files, or the app's `index.html` when they look like a route.
+/// paths are files, or the `index.html` of the build whose route they look
+/// like (the staff console's for its paths, the citizen app's for the rest).
 pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     if path == "/api" || path.starts_with("/api/") {
@@ -57,22 +63,32 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     let last_segment = path.rsplit('/').next().unwrap_or_default();
     let looks_like_file = last_segment.contains('.');
 
-    let Ok(file) = state.static_files.dir.oneshot(req).await;
+    let Ok(file) = state.static_files.dir.clone().oneshot(req).await;
     let mut res = file.map(Body::new);
+    // The page whose policy the answer needs, if it is a page: an `.html`
+    // file, or the `index.html` ServeDir answers for a folder (`/`).
+    let served = state.static_files.root.join(path.trim_start_matches('/'));
+    let mut page = if looks_like_file {
+        last_segment.ends_with(".html").then_some(served)
+    } else {
+        Some(served.join("index.html"))
+    };
     if res.status() == StatusCode::NOT_FOUND && !looks_like_file {
+        let index = state.static_files.page(WebBuild::for_path(&path));
         let index_req = Request::builder()
             .uri("/index.html")
             .body(Body::empty())
             .unwrap_or_default();
-        let Ok(index) = state.static_files.index.oneshot(index_req).await;
-        res = index.map(Body::new);
+        let Ok(answer) = ServeFile::new(&index).oneshot(index_req).await;
+        res = answer.map(Body::new);
         if res.status() == StatusCode::NOT_FOUND {
             return (
                 StatusCode::NOT_FOUND,
-                "The web app is not built: run `trunk build --release` or set TANPU_DIST.",
+                "The web app is not built: run `scripts/build-web.sh` or set TANPU_DIST.",
             )
                 .into_response();
         }
+        page = Some(index);
     }
     let cache = if res.status().is_success() && is_hashed_asset(last_segment) {
         IMMUTABLE
@@ -83,14 +99,11 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     // The page itself, answered in full or as "not modified" (a 304 has no
     // content type, and the browser applies its headers to the cached page,
     // so it needs the page's policy too).
-    let is_page = (!looks_like_file || last_segment.ends_with(".html"))
-        && matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED);
-    if is_page {
+    let page = page.filter(|_| matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED));
+    if let Some(page) = page {
         // Read on every load: index.html is small, and a rebuilt app must
         // not be refused by the hashes of the previous build.
-        let page = tokio::fs::read_to_string(&state.static_files.index_path)
-            .await
-            .unwrap_or_default();
+        let page = tokio::fs::read_to_string(&page).await.unwrap_or_default();
         if let Ok(policy) = HeaderValue::from_str(&app_policy(&page)) {
             res.headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, policy);

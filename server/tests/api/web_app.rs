@@ -134,3 +134,54 @@ async fn every_answer_is_hardened_and_the_page_allows_only_its_own_loader() {
         .unwrap();
     assert!(!res.headers().contains_key("access-control-allow-origin"));
 }
+
+/// The staff console is a build of its own (`dist/staff`): its routes load
+/// its page, with the policy of its own loader; every other route loads the
+/// citizen app's, and the console's files are served from its folder.
+#[tokio::test]
+async fn console_routes_load_the_staff_build_and_the_rest_the_citizen_app() {
+    let app = spawn_app().await;
+    let citizen = "<html><head><script type=\"module\">citizen();</script></head></html>";
+    let staff = "<html><head><script type=\"module\">staff();</script></head></html>";
+    write_dist_file(app.dist.path(), "index.html", citizen);
+    std::fs::create_dir(app.dist.path().join("staff")).unwrap();
+    write_dist_file(app.dist.path(), "staff/index.html", staff);
+    write_dist_file(
+        app.dist.path(),
+        "staff/tanpu-staff-0123456789abcdef.js",
+        "export default 1;",
+    );
+    let policy_of = |res: &reqwest::Response| {
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    // sha256("staff();") and sha256("citizen();"), base64.
+    let staff_hash = "'sha256-42bLK6EM8oELCNmpYuS17leZ+1VGR7eqlJ0czmezKE4='";
+    let citizen_hash = "'sha256-QfN5Oua4ndkbz9CBjoyad32pdAAnanrxxtUVsexmihg='";
+
+    for path in ["/admin", "/admin/rules/3", "/review"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let policy = policy_of(&res);
+        assert!(policy.contains(staff_hash), "{path}: {policy}");
+        assert_eq!(res.text().await.unwrap(), staff, "{path}");
+    }
+    for path in ["/", "/rewards", "/administrator", "/reviews"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let policy = policy_of(&res);
+        assert!(policy.contains(citizen_hash), "{path}: {policy}");
+        assert!(!policy.contains(staff_hash), "{path}: {policy}");
+        assert_eq!(res.text().await.unwrap(), citizen, "{path}");
+    }
+    let asset = app.get("/staff/tanpu-staff-0123456789abcdef.js").await;
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let direct = app.get("/staff/index.html").await;
+    assert!(policy_of(&direct).contains(staff_hash));
+}

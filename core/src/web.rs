@@ -1,0 +1,64 @@
+//! The web app is two builds: the citizen app, which a phone loads on the
+//! bus and must stay small, and the staff console (administration and the
+//! review queue), which only staff ever load. The server picks the build
+//! whose page a path belongs to, and each build hands a path that belongs to
+//! the other one back to the server with a full load; both ask this module,
+//! so they can never disagree and bounce a path between them.
+
+/// One build of the web app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebBuild {
+    /// Everything a citizen (or a visitor) sees.
+    Citizen,
+    /// The administrators' console and the reviewers' queue.
+    Staff,
+}
+
+impl WebBuild {
+    /// The build whose page serves `path` (a URL path, without its query).
+    #[must_use]
+    pub fn for_path(path: &str) -> Self {
+        let staff = path == "/review"
+            || path == "/admin"
+            || path.starts_with("/admin/")
+            || path == "/review/";
+        if staff { Self::Staff } else { Self::Citizen }
+    }
+
+    /// The build's folder inside the web root: its `index.html` and the
+    /// files it names (which it requests under `/<folder>/`).
+    #[must_use]
+    pub fn folder(self) -> &'static str {
+        match self {
+            Self::Citizen => "",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WebBuild;
+
+    #[test]
+    fn console_and_review_paths_belong_to_the_staff_build() {
+        for path in ["/admin", "/admin/", "/admin/rules/3", "/review", "/review/"] {
+            assert_eq!(WebBuild::for_path(path), WebBuild::Staff, "{path}");
+        }
+    }
+
+    #[test]
+    fn every_other_path_belongs_to_the_citizen_build() {
+        for path in [
+            "/",
+            "/actions/12",
+            "/administrator",
+            "/reviews",
+            "/me",
+            "/staff",
+            "/login",
+        ] {
+            assert_eq!(WebBuild::for_path(path), WebBuild::Citizen, "{path}");
+        }
+    }
+}
