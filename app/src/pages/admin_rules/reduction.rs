@@ -48,12 +48,17 @@ fn select(
     }
 }
 
-/// The unit actions are measured in; core ties it to the kind.
+/// The unit actions are measured in: only the units core allows for the
+/// rule's kind (any unit for a kind administrators defined), plus the
+/// draft's own if it is not one of them, so what is stored stays visible
+/// beside its error.
 pub(super) fn unit(form: Form) -> impl IntoView {
     let def = form.def;
     let chosen = Memo::new(move |_| def.with(|d| d.unit.as_str()));
+    let (allowed, stored) = def.with_untracked(|d| (d.kind.allowed_units(), d.unit));
     let options = Unit::ALL
         .into_iter()
+        .filter(|u| allowed.is_none_or(|units| units.contains(u)) || *u == stored)
         .filter_map(|u| Some((u.as_str(), unit_msg(u.as_str())?)))
         .collect();
     select(
