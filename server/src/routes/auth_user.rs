@@ -34,19 +34,16 @@ impl FromRequestParts<AppState> for AuthUser {
                 "sign in first: no bearer token was sent",
             ))?;
         let id = state.tokens.verify(token.trim())?;
-        let user =
-            accounts::find_by_id(&state.db, id)
+        let (role, frozen) =
+            accounts::standing(&state.db, id)
                 .await?
                 .ok_or(ServiceError::Unauthenticated(
                     "the access token is invalid or expired",
                 ))?;
-        if user.frozen {
+        if frozen {
             return Err(AppError::AccountFrozen);
         }
-        Ok(Self {
-            id,
-            role: user.role,
-        })
+        Ok(Self { id, role })
     }
 }
 

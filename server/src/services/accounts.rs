@@ -10,9 +10,10 @@ use crate::entities::users;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Utc;
+use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    SqlErr, TransactionTrait,
 };
 use std::net::IpAddr;
 use tanpu_core::UserId;
@@ -165,6 +166,29 @@ pub async fn find_by_id(db: &DatabaseConnection, id: UserId) -> ServiceResult<Op
         .await?
         .map(view_of)
         .transpose()
+}
+
+/// A person's role and whether they are frozen: what every authenticated
+/// request checks, read alone (two columns, no parsing) because it is paid
+/// on every request.
+///
+/// # Errors
+/// Database failures; a stored role this build does not know.
+pub async fn standing(db: &DatabaseConnection, id: UserId) -> ServiceResult<Option<(Role, bool)>> {
+    let row: Option<(String, Option<DateTimeUtc>)> = users::Entity::find_by_id(id.0)
+        .select_only()
+        .column(users::Column::Role)
+        .column(users::Column::FrozenAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    row.map(|(role, frozen_at)| {
+        let role = Role::from_name(&role).ok_or_else(|| {
+            ServiceError::Internal(format!("user {} has unknown role {role}", id.0))
+        })?;
+        Ok((role, frozen_at.is_some()))
+    })
+    .transpose()
 }
 
 /// Checks a login and password. Wrong login and wrong password answer the
