@@ -136,6 +136,9 @@ pub async fn run(
         progress.advance(u64::try_from((citizens + 1 - first).min(30) * 30).unwrap_or(0));
     }
     progress.finish();
+    // Statistics as a city's database has them (autovacuum would gather
+    // them soon after such a load, and meanwhile compete for the cores).
+    crate::bench::fill::analyze(db).await?;
 
     let list = rules::list(db, Utc::now())
         .await
