@@ -11,9 +11,6 @@ use tanpu_migrations::{Migrator, MigratorTrait};
 /// How long a SQLite writer waits for the write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A pooled connection idle at least this long is pinged before use.
-const POOL_PING_AFTER_IDLE: Duration = Duration::from_secs(30);
-
 /// Opens a pool on the configured database. For SQLite the file and its
 /// folder are created if missing, and every connection runs in WAL mode with
 /// foreign keys on and `synchronous=FULL` (a committed credit survives a
@@ -27,13 +24,12 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
-        // sqlx pings a pooled connection on every checkout by default: one
-        // more round trip per query, most of a point read's cost. Only a
-        // connection idle long enough for a proxy or the server to have
-        // dropped it is pinged; one that broke while busy fails its query,
-        // which answers 503 (`services::is_transient`) and is not reused.
-        .test_before_acquire_if_idle_for(POOL_PING_AFTER_IDLE);
+        // sqlx pings a pooled connection on every checkout (its default),
+        // a round trip per query. Kept on purpose: pinging only connections
+        // idle for a while was tried (issue 9) and, after a failover ended
+        // every session, handed out dead connections that failed requests
+        // until each had been tried (`outage::sessions_ended_by_postgresql…`).
+        .acquire_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
         let folder = sqlite_file(url)
             .and_then(|path| Path::new(path).parent())
