@@ -47,35 +47,44 @@ use pages::{
 use session::provide_auth;
 use tanpu_core::web::WebBuild;
 
-/// The citizen app: header, routed page, footer. Paths of the staff
-/// console are not routed here (see [`tanpu_core::web`]): following a link
-/// to one loads the console's own build.
+/// What both builds (`app`) share: the session and language, the router, the
+/// header and footer around the routed page (`children`, which holds the
+/// build's `<Routes>`).
 #[component]
-pub fn App() -> impl IntoView {
-    handoff::arrived(WebBuild::Citizen);
+fn Shell(app: WebBuild, children: Children) -> impl IntoView {
+    handoff::arrived(app);
     provide_i18n();
     provide_auth();
     view! {
         <Router>
             <Header />
-            <main id="main">
-                <Routes fallback=|| view! { <NotFound app=WebBuild::Citizen /> }>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/actions") view=Actions />
-                    <Route path=path!("/actions/claim") view=Claim />
-                    <Route path=path!("/actions/:id") view=ActionDetail />
-                    <Route path=path!("/rewards") view=Rewards />
-                    <Route path=path!("/vouchers") view=Vouchers />
-                    <Route path=path!("/leaderboard") view=Leaderboard />
-                    <Route path=path!("/how-it-works") view=HowItWorks />
-                    <Route path=path!("/privacy") view=Privacy />
-                    <Route path=path!("/register") view=Register />
-                    <Route path=path!("/login") view=Login />
-                    <Route path=path!("/me") view=Profile />
-                </Routes>
-            </main>
+            <main id="main">{children()}</main>
             <Footer />
         </Router>
+    }
+}
+
+/// The citizen app. Paths of the staff console are not routed here (see
+/// [`tanpu_core::web`]): following a link to one loads the console's build.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Shell app=WebBuild::Citizen>
+            <Routes fallback=|| view! { <NotFound app=WebBuild::Citizen /> }>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/actions") view=Actions />
+                <Route path=path!("/actions/claim") view=Claim />
+                <Route path=path!("/actions/:id") view=ActionDetail />
+                <Route path=path!("/rewards") view=Rewards />
+                <Route path=path!("/vouchers") view=Vouchers />
+                <Route path=path!("/leaderboard") view=Leaderboard />
+                <Route path=path!("/how-it-works") view=HowItWorks />
+                <Route path=path!("/privacy") view=Privacy />
+                <Route path=path!("/register") view=Register />
+                <Route path=path!("/login") view=Login />
+                <Route path=path!("/me") view=Profile />
+            </Routes>
+        </Shell>
     }
 }
 
@@ -84,28 +93,21 @@ pub fn App() -> impl IntoView {
 /// Every other path loads the citizen app.
 #[component]
 pub fn StaffApp() -> impl IntoView {
-    handoff::arrived(WebBuild::Staff);
-    provide_i18n();
-    provide_auth();
     view! {
-        <Router>
-            <Header />
-            <main id="main">
-                <AdminNav />
-                <Routes fallback=|| view! { <NotFound app=WebBuild::Staff /> }>
-                    <Route path=path!("/review") view=Review />
-                    <Route path=path!("/admin") view=AdminDashboard />
-                    <Route path=path!("/admin/rules") view=AdminRules />
-                    <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
-                    <Route path=path!("/admin/rewards") view=AdminRewards />
-                    <Route path=path!("/admin/citizens") view=AdminCitizens />
-                    <Route path=path!("/admin/citizens/:id") view=AdminCitizen />
-                    <Route path=path!("/admin/partners") view=AdminPartners />
-                    <Route path=path!("/admin/reports") view=AdminReports />
-                    <Route path=path!("/admin/audit") view=AdminAudit />
-                </Routes>
-            </main>
-            <Footer />
-        </Router>
+        <Shell app=WebBuild::Staff>
+            <AdminNav />
+            <Routes fallback=|| view! { <NotFound app=WebBuild::Staff /> }>
+                <Route path=path!("/review") view=Review />
+                <Route path=path!("/admin") view=AdminDashboard />
+                <Route path=path!("/admin/rules") view=AdminRules />
+                <Route path=path!("/admin/rules/:id") view=AdminRuleEditor />
+                <Route path=path!("/admin/rewards") view=AdminRewards />
+                <Route path=path!("/admin/citizens") view=AdminCitizens />
+                <Route path=path!("/admin/citizens/:id") view=AdminCitizen />
+                <Route path=path!("/admin/partners") view=AdminPartners />
+                <Route path=path!("/admin/reports") view=AdminReports />
+                <Route path=path!("/admin/audit") view=AdminAudit />
+            </Routes>
+        </Shell>
     }
 }

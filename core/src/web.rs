@@ -18,10 +18,8 @@ impl WebBuild {
     /// The build whose page serves `path` (a URL path, without its query).
     #[must_use]
     pub fn for_path(path: &str) -> Self {
-        let staff = path == "/review"
-            || path == "/admin"
-            || path.starts_with("/admin/")
-            || path == "/review/";
+        let staff =
+            matches!(path, "/admin" | "/review" | "/review/") || path.starts_with("/admin/");
         if staff { Self::Staff } else { Self::Citizen }
     }
 
