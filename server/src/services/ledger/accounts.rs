@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tanpu_core::Points;
 use tanpu_core::UserId;
 use tanpu_core::ids::AccountId;
@@ -139,13 +139,19 @@ pub async fn open<C: ConnectionTrait>(conn: &C, spec: &AccountSpec) -> LedgerRes
 /// insert and one read of the rest. The set-based form of [`open`], for
 /// batches that credit many citizens.
 ///
+/// The missing accounts are inserted in code order. On PostgreSQL an insert
+/// of a code another open transaction has just inserted waits for that
+/// transaction; two batches opening the same new accounts in different
+/// orders would each wait for the other (a deadlock, which failed one of
+/// them). In one order, whoever is behind only waits.
+///
 /// # Errors
 /// As [`open`].
 pub async fn open_many<C: ConnectionTrait>(
     conn: &C,
     specs: &[AccountSpec],
 ) -> LedgerResult<HashMap<String, Account>> {
-    let mut wanted: HashMap<String, &AccountSpec> = HashMap::with_capacity(specs.len());
+    let mut wanted: BTreeMap<String, &AccountSpec> = BTreeMap::new();
     for spec in specs {
         wanted.insert(spec.code()?, spec);
     }
