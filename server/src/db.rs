@@ -2,9 +2,12 @@
 //! by the URL, with the settings each needs to keep money-like data safe.
 
 use crate::config::DatabaseArgs;
+use crate::services::bulk;
+use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::path::Path;
+use std::str::FromStr;
 use std::time::Duration;
 use tanpu_migrations::{Migrator, MigratorTrait};
 
@@ -57,6 +60,7 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
             });
     } else {
         options.max_connections(16).min_connections(1);
+        bulk::note_postgres_over_unix_socket(over_unix_socket(url));
     }
     Database::connect(options).await
 }
@@ -71,6 +75,12 @@ pub async fn connect_and_migrate(args: &DatabaseArgs) -> Result<DatabaseConnecti
     Ok(db)
 }
 
+/// Whether a PostgreSQL URL names a Unix socket (`?host=/var/run/postgresql`
+/// or a percent-encoded path as the host), as sqlx reads it.
+fn over_unix_socket(url: &str) -> bool {
+    PgConnectOptions::from_str(url).is_ok_and(|options| options.get_socket().is_some())
+}
+
 /// The file path inside a `sqlite:` URL, or `None` for an in-memory database.
 fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url
@@ -82,7 +92,21 @@ fn sqlite_file(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_file;
+    use super::{over_unix_socket, sqlite_file};
+
+    #[test]
+    fn postgres_urls_say_whether_they_use_a_unix_socket() {
+        assert!(over_unix_socket(
+            "postgres://postgres@localhost?host=/var/run/postgresql"
+        ));
+        assert!(over_unix_socket(
+            "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/tanpu"
+        ));
+        assert!(!over_unix_socket(
+            "postgres://postgres@127.0.0.1:5432/tanpu"
+        ));
+        assert!(!over_unix_socket("postgres://postgres@db.example.cn/tanpu"));
+    }
 
     #[test]
     fn sqlite_urls_name_their_file() {
