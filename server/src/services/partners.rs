@@ -2,18 +2,20 @@
 //! retirement), disabling them, and authenticating their signed requests.
 
 use super::audit::{self, AuditObject};
+use super::bulk::{self, StatementSize};
 use super::webhook::{self, SignedHeaders, SigningKey};
 use super::{ServiceError, ServiceResult};
 use crate::config::Secret;
 use crate::entities::{partner_keys, partner_webhook_ids, partners};
 use chrono::Utc;
 use rand::RngCore;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryOrder, Set, SqlErr, TransactionTrait, TryInsertResult,
 };
 use serde_json::json;
+use std::collections::HashSet;
 use tanpu_core::api::{CreatePartnerRequest, PartnerSecret, PartnerView};
 use tanpu_core::{PartnerId, UserId};
 
@@ -314,22 +316,52 @@ pub async fn remember_request<C: ConnectionTrait>(
     request_id: &str,
     now: i64,
 ) -> Result<bool, sea_orm::DbErr> {
-    let inserted = partner_webhook_ids::Entity::insert(partner_webhook_ids::ActiveModel {
-        partner_id: Set(partner.0),
-        webhook_id: Set(request_id.to_owned()),
-        seen_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            partner_webhook_ids::Column::PartnerId,
-            partner_webhook_ids::Column::WebhookId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(inserted > 0)
+    Ok(remember_requests(conn, partner, &[request_id], now)
+        .await?
+        .contains(request_id))
+}
+
+/// [`remember_request`] for many ids at once: the ids not seen before,
+/// which are now remembered. A group of single records remembers its
+/// requests' ids in one statement (a few hundred ids each) instead of one
+/// statement a request.
+///
+/// # Errors
+/// Database failures.
+pub async fn remember_requests<C: ConnectionTrait>(
+    conn: &C,
+    partner: PartnerId,
+    request_ids: &[&str],
+    now: i64,
+) -> Result<HashSet<String>, sea_orm::DbErr> {
+    use partner_webhook_ids::Column as C;
+    let size = StatementSize::of(conn.get_database_backend());
+    // Three values a row: the id's bytes, two numbers, their placeholders.
+    let statements = size.cut(
+        request_ids
+            .iter()
+            .map(|id| id.len() + 16 + 3 * (4 + bulk::PLACEHOLDER_BYTES)),
+    );
+    let mut fresh = HashSet::with_capacity(request_ids.len());
+    let mut rest = request_ids;
+    for rows in statements {
+        let (these, after) = rest.split_at(rows);
+        rest = after;
+        let inserted = partner_webhook_ids::Entity::insert_many(these.iter().map(|id| {
+            partner_webhook_ids::ActiveModel {
+                partner_id: Set(partner.0),
+                webhook_id: Set((*id).to_owned()),
+                seen_at: Set(now),
+            }
+        }))
+        .on_conflict_do_nothing_on([C::PartnerId, C::WebhookId])
+        .exec_with_returning_many(conn)
+        .await?;
+        if let TryInsertResult::Inserted(rows) = inserted {
+            fresh.extend(rows.into_iter().map(|row| row.webhook_id));
+        }
+    }
+    Ok(fresh)
 }
 
 /// The refusal of a replayed request (logged).

@@ -159,20 +159,26 @@ async fn run_requests(
     requests: &[RecordRequest],
     now: DateTime<Utc>,
 ) -> LedgerResult<Vec<ServiceResult<Vec<RecordResult>>>> {
-    let mut fresh = Vec::with_capacity(requests.len());
+    // In one order (sorted, each once), so that two groups holding the
+    // same id — a partner's retry racing its first attempt — wait for each
+    // other rather than deadlock on PostgreSQL.
+    let ids: Vec<&str> = requests
+        .iter()
+        .filter_map(|request| request.request_id.as_deref())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let remembered = partners::remember_requests(txn, partner.id, &ids, now.timestamp()).await?;
     let mut seen = std::collections::HashSet::new();
-    for request in requests {
-        let admitted = match request.request_id.as_deref() {
+    let fresh: Vec<bool> = requests
+        .iter()
+        .map(|request| match request.request_id.as_deref() {
             None => true,
             // The first of two requests with one id in a group wins, as the
             // first to commit would.
-            Some(id) => {
-                seen.insert(id)
-                    && partners::remember_request(txn, partner.id, id, now.timestamp()).await?
-            }
-        };
-        fresh.push(admitted);
-    }
+            Some(id) => seen.insert(id) && remembered.contains(id),
+        })
+        .collect();
     let records: Vec<Value> = requests
         .iter()
         .zip(&fresh)
