@@ -117,7 +117,15 @@ async fn work(
             continue;
         };
         let requests = group.iter().map(|w| w.request.clone()).collect();
-        match ingest_requests(&db, &binding_key, &partner, requests, Utc::now()).await {
+        let started = std::time::Instant::now();
+        let outcome = ingest_requests(&db, &binding_key, &partner, requests, Utc::now()).await;
+        tracing::debug!(
+            partner = %partner.id,
+            records = group.len(),
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "group of single records written"
+        );
+        match outcome {
             Ok(answers) => {
                 for (waiting, answer) in group.into_iter().zip(answers) {
                     // A sender that gave up is no reason to stop.
