@@ -182,13 +182,8 @@ pub async fn standing(db: &DatabaseConnection, id: UserId) -> ServiceResult<Opti
         .into_tuple()
         .one(db)
         .await?;
-    row.map(|(role, frozen_at)| {
-        let role = Role::from_name(&role).ok_or_else(|| {
-            ServiceError::Internal(format!("user {} has unknown role {role}", id.0))
-        })?;
-        Ok((role, frozen_at.is_some()))
-    })
-    .transpose()
+    row.map(|(role, frozen_at)| Ok((stored_role(id.0, &role)?, frozen_at.is_some())))
+        .transpose()
 }
 
 /// Checks a login and password. Wrong login and wrong password answer the
@@ -356,14 +351,21 @@ pub async fn set_role(
     view_of(updated)
 }
 
+/// User `id`'s stored role.
+///
+/// # Errors
+/// A role this build does not know (a bug).
+fn stored_role(id: i64, name: &str) -> ServiceResult<Role> {
+    Role::from_name(name)
+        .ok_or_else(|| ServiceError::Internal(format!("user {id} has unknown role {name}")))
+}
+
 /// A stored person as the API shows them.
 ///
 /// # Errors
 /// A stored role or login outside its type (a bug).
 pub fn view_of(row: users::Model) -> ServiceResult<UserView> {
-    let role = Role::from_name(&row.role).ok_or_else(|| {
-        ServiceError::Internal(format!("user {} has unknown role {}", row.id, row.role))
-    })?;
+    let role = stored_role(row.id, &row.role)?;
     let login = Login::parse(&row.login)
         .map_err(|_| ServiceError::Internal(format!("user {} has a malformed login", row.id)))?;
     Ok(UserView {

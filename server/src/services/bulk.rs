@@ -32,8 +32,8 @@ pub fn note_postgres_over_unix_socket(unix_socket: bool) {
 /// 8 KiB of bound values never waited in our measurements, so statements
 /// are cut there: more round trips, each well under a millisecond. Over a
 /// Unix socket there are no segments to wait for, and statements go up to
-/// 256 KiB (partner batches: 3,699/s at 8 KiB, 5,333/s at 256 KiB; over TCP
-/// 256 KiB gave 1,072/s). SQLite runs in process: fewer, larger statements
+/// 256 KiB (partner batches: 3,699/s at 8 KiB, 5,333–5,428/s at 256 KiB;
+/// over TCP 256 KiB gave 1,072/s). SQLite runs in process: fewer, larger statements
 /// are cheaper, up to its bound parameter limit (32,766). See
 /// `docs/PERFORMANCE.md`.
 #[derive(Clone, Copy, Debug)]

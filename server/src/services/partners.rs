@@ -15,7 +15,7 @@ use sea_orm::{
     QueryOrder, Set, SqlErr, TransactionTrait, TryInsertResult,
 };
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use tanpu_core::api::{CreatePartnerRequest, PartnerSecret, PartnerView};
 use tanpu_core::{PartnerId, UserId};
 
@@ -326,6 +326,10 @@ pub async fn remember_request<C: ConnectionTrait>(
 /// requests' ids in one statement (a few hundred ids each) instead of one
 /// statement a request.
 ///
+/// The ids go in sorted, each once: two transactions holding one id (a
+/// partner's retry racing its first attempt) then wait for each other in
+/// one order instead of deadlocking on PostgreSQL.
+///
 /// # Errors
 /// Database failures.
 pub async fn remember_requests<C: ConnectionTrait>(
@@ -335,6 +339,12 @@ pub async fn remember_requests<C: ConnectionTrait>(
     now: i64,
 ) -> Result<HashSet<String>, sea_orm::DbErr> {
     use partner_webhook_ids::Column as C;
+    let request_ids: Vec<&str> = request_ids
+        .iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let size = StatementSize::of(conn.get_database_backend());
     // Three values a row: the id's bytes, two numbers, their placeholders.
     let statements = size.cut(
@@ -343,7 +353,7 @@ pub async fn remember_requests<C: ConnectionTrait>(
             .map(|id| id.len() + 16 + 3 * (4 + bulk::PLACEHOLDER_BYTES)),
     );
     let mut fresh = HashSet::with_capacity(request_ids.len());
-    let mut rest = request_ids;
+    let mut rest = request_ids.as_slice();
     for rows in statements {
         let (these, after) = rest.split_at(rows);
         rest = after;

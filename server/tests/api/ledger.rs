@@ -104,7 +104,8 @@ async fn transactions_opening_the_same_new_accounts_never_deadlock() {
     // transaction inserted waits for it; had each inserted in an order of
     // its own, two would end up waiting for each other and one would fail
     // with "deadlock detected" (found by `bench ingest` with four senders;
-    // this test caught it in about two rounds of three, so it runs four).
+    // one round caught it in two runs of three, so the test runs four
+    // rounds: it then failed every run before the fix).
     let test = test_db().await;
     for round in 0..4 {
         let specs: Vec<AccountSpec> = (0..200)

@@ -159,14 +159,9 @@ async fn run_requests(
     requests: &[RecordRequest],
     now: DateTime<Utc>,
 ) -> LedgerResult<Vec<ServiceResult<Vec<RecordResult>>>> {
-    // In one order (sorted, each once), so that two groups holding the
-    // same id — a partner's retry racing its first attempt — wait for each
-    // other rather than deadlock on PostgreSQL.
     let ids: Vec<&str> = requests
         .iter()
         .filter_map(|request| request.request_id.as_deref())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
         .collect();
     let remembered = partners::remember_requests(txn, partner.id, &ids, now.timestamp()).await?;
     let mut seen = std::collections::HashSet::new();
