@@ -54,8 +54,10 @@ step "Rust tests on PostgreSQL ($pg_url)" \
 step "web app: both bundles, release" scripts/build-web.sh
 step "server binary" cargo build --locked -p tanpu-server --bin tanpu
 step "API contract: schemathesis against a live server" scripts/contract.sh
+# pipefail inside too: without it the pipe's status is tee's, and a failed
+# Playwright run passed this step.
 step "Playwright in headless Chromium" \
-  bash -c 'cd end2end && npx playwright test 2>&1 | tee "$0"' "$log_dir/e2e.log"
+  bash -c 'set -o pipefail; cd end2end && npx playwright test 2>&1 | tee "$0"' "$log_dir/e2e.log"
 
 # Sums "N <word>" over cargo's "test result:" lines of the given logs.
 count() {
