@@ -29,7 +29,14 @@ pub async fn set_role(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<GrantRoleRequest>,
 ) -> Result<Json<UserView>, AppError> {
-    let user = accounts::set_role(&state.db, Some(admin.id), UserId(id), req.role).await?;
+    let user = accounts::set_role(
+        &state.db,
+        &state.citizens,
+        Some(admin.id),
+        UserId(id),
+        req.role,
+    )
+    .await?;
     tracing::info!(admin = %admin.id, user = id, role = req.role.as_str(), "role granted");
     Ok(Json(user))
 }

@@ -79,7 +79,15 @@ pub async fn freeze(
     ApiJson(req): ApiJson<FreezeRequest>,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
-        admin_citizens::set_frozen(&state.db, admin.id, UserId(id), true, &req.reason).await?,
+        admin_citizens::set_frozen(
+            &state.db,
+            &state.citizens,
+            admin.id,
+            UserId(id),
+            true,
+            &req.reason,
+        )
+        .await?,
     ))
 }
 
@@ -100,7 +108,15 @@ pub async fn unfreeze(
     ApiJson(req): ApiJson<FreezeRequest>,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
-        admin_citizens::set_frozen(&state.db, admin.id, UserId(id), false, &req.reason).await?,
+        admin_citizens::set_frozen(
+            &state.db,
+            &state.citizens,
+            admin.id,
+            UserId(id),
+            false,
+            &req.reason,
+        )
+        .await?,
     ))
 }
 

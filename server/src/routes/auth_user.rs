@@ -5,6 +5,7 @@
 
 use super::AppState;
 use crate::error::AppError;
+use crate::services::citizen_cache::Standing;
 use crate::services::{ServiceError, accounts};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -12,7 +13,8 @@ use axum::http::request::Parts;
 use tanpu_core::UserId;
 use tanpu_core::account::Role;
 
-/// A signed-in, unfrozen person, as the database knows them now.
+/// A signed-in, unfrozen person, as the database knows them now (or as
+/// [`crate::services::citizen_cache`] remembers them, which is the same).
 #[derive(Clone, Copy, Debug)]
 pub struct AuthUser {
     /// Who.
@@ -34,12 +36,18 @@ impl FromRequestParts<AppState> for AuthUser {
                 "sign in first: no bearer token was sent",
             ))?;
         let id = state.tokens.verify(token.trim())?;
-        let (role, frozen) =
-            accounts::standing(&state.db, id)
-                .await?
-                .ok_or(ServiceError::Unauthenticated(
-                    "the access token is invalid or expired",
-                ))?;
+        let Standing { role, frozen } = match state.citizens.standing(id) {
+            Some(standing) => standing,
+            None => {
+                let ticket = state.citizens.ticket(id);
+                let (role, frozen) = accounts::standing(&state.db, id).await?.ok_or(
+                    ServiceError::Unauthenticated("the access token is invalid or expired"),
+                )?;
+                let standing = Standing { role, frozen };
+                state.citizens.keep(ticket, standing);
+                standing
+            }
+        };
         if frozen {
             return Err(AppError::AccountFrozen);
         }

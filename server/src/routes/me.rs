@@ -273,7 +273,7 @@ pub async fn delete(
     jar: CookieJar,
     ApiJson(req): ApiJson<DeleteAccountRequest>,
 ) -> Result<(CookieJar, StatusCode), AppError> {
-    privacy::delete_account(&state.db, user.id, req.password).await?;
+    privacy::delete_account(&state.db, &state.citizens, user.id, req.password).await?;
     Ok((
         jar.remove(
             axum_extra::extract::cookie::Cookie::build(super::auth::REFRESH_COOKIE)

@@ -26,6 +26,7 @@ mod static_files;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::services::ServiceResult;
+use crate::services::citizen_cache::CitizenCache;
 use crate::services::ingest::singles::Singles;
 use crate::services::partner_limit::PartnerLimiter;
 use crate::services::tokens::AccessTokens;
@@ -66,10 +67,15 @@ pub struct AppState {
     pub singles: Singles,
     /// Each partner's ingest budget (records per second, in memory).
     pub partner_limiter: PartnerLimiter,
+    /// People's standing between requests ([`CitizenCache`]); a handler
+    /// that changes someone's role or frozen flag forgets them here.
+    pub citizens: CitizenCache,
 }
 
 impl AppState {
-    /// Bundles the pool and the configuration.
+    /// Bundles the pool and the configuration. Call inside the Tokio
+    /// runtime: on PostgreSQL it starts the listener that keeps
+    /// [`AppState::citizens`] told of other processes' changes.
     ///
     /// # Errors
     /// The JWT key is unusable.
@@ -79,6 +85,7 @@ impl AppState {
         let singles = Singles::new(db.clone(), config.binding_key.clone());
         Ok(Self {
             partner_limiter: PartnerLimiter::new(config.partner_limit),
+            citizens: CitizenCache::for_database(&db),
             singles,
             db,
             config: Arc::new(config),

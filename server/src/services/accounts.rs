@@ -4,6 +4,7 @@
 //! on a blocking thread so that hashing (tens of milliseconds by design) never
 //! stalls the async runtime.
 
+use super::citizen_cache::CitizenCache;
 use super::rate_limit::{self, Limits};
 use super::{ServiceError, ServiceResult};
 use crate::entities::users;
@@ -290,12 +291,14 @@ pub async fn set_nickname(
 }
 
 /// Freezes (with a reason) or unfreezes an account. A frozen account cannot
-/// sign in, and its existing access tokens stop working at once.
+/// sign in, and its existing access tokens stop working at once (it is
+/// forgotten by `citizens`).
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown id.
 pub async fn set_frozen(
     db: &DatabaseConnection,
+    citizens: &CitizenCache,
     user: UserId,
     reason: Option<String>,
 ) -> ServiceResult<UserView> {
@@ -306,7 +309,9 @@ pub async fn set_frozen(
     let mut active: users::ActiveModel = row.into();
     active.frozen_at = Set(reason.as_ref().map(|_| Utc::now()));
     active.frozen_reason = Set(reason);
-    view_of(active.update(db).await?)
+    let updated = active.update(db).await?;
+    citizens.forget(user);
+    view_of(updated)
 }
 
 /// Gives a person a role; audited (`actor` `None` is the operator at the
@@ -316,6 +321,7 @@ pub async fn set_frozen(
 /// [`ServiceError::NotFound`] for an unknown id.
 pub async fn set_role(
     db: &DatabaseConnection,
+    citizens: &CitizenCache,
     actor: Option<UserId>,
     user: UserId,
     role: Role,
@@ -348,6 +354,7 @@ pub async fn set_role(
     )
     .await?;
     txn.commit().await?;
+    citizens.forget(user);
     view_of(updated)
 }
 

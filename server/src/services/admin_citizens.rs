@@ -5,6 +5,7 @@
 
 use super::audit::{self, AuditObject};
 use super::citizen::item_of;
+use super::citizen_cache::CitizenCache;
 use super::ledger::{self, AccountSpec, LedgerError, ObjectRef, TransferRequest};
 use super::rewards::vouchers;
 use super::{ServiceError, ServiceResult, accounts, bindings, sessions};
@@ -258,8 +259,9 @@ fn checked_reason(reason: &str) -> ServiceResult<String> {
 }
 
 /// Freezes (`freeze = true`) or unfreezes an account, with a reason. A
-/// frozen citizen cannot sign in, their tokens stop working at once, their
-/// sessions end, and partner records for them are held for review.
+/// frozen citizen cannot sign in, their tokens stop working at once (they
+/// are forgotten by `citizens`), their sessions end, and partner records
+/// for them are held for review.
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] for a missing reason; [`ServiceError::NotFound`];
@@ -267,6 +269,7 @@ fn checked_reason(reason: &str) -> ServiceResult<String> {
 /// database failures.
 pub async fn set_frozen(
     db: &DatabaseConnection,
+    citizens: &CitizenCache,
     actor: UserId,
     user: UserId,
     freeze: bool,
@@ -331,6 +334,7 @@ pub async fn set_frozen(
     )
     .await?;
     txn.commit().await?;
+    citizens.forget(user);
     accounts::view_of(updated)
 }
 

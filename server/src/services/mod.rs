@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bindings;
 pub mod bulk;
 pub mod citizen;
+pub mod citizen_cache;
 pub mod dashboard;
 pub mod imports;
 pub mod ingest;

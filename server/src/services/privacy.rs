@@ -7,6 +7,7 @@
 //! its history and every invariant, under an id that no longer names anyone.
 
 use super::citizen::item_of;
+use super::citizen_cache::CitizenCache;
 use super::ledger::{self, LedgerError, ObjectRef, TransferRequest};
 use super::rewards::vouchers;
 use super::{ServiceError, ServiceResult, accounts, bindings, sessions};
@@ -93,6 +94,7 @@ pub async fn export(
 /// [`ServiceError::Invalid`] for a wrong password; database failures.
 pub async fn delete_account(
     db: &DatabaseConnection,
+    citizens: &CitizenCache,
     user: UserId,
     password: String,
 ) -> ServiceResult<()> {
@@ -158,5 +160,7 @@ pub async fn delete_account(
         })
     })
     .await
-    .map_err(ServiceError::from)
+    .map_err(ServiceError::from)?;
+    citizens.forget(user);
+    Ok(())
 }

@@ -285,6 +285,7 @@ async fn a_frozen_account_cannot_sign_in_or_use_its_tokens() {
     let session = app.citizen("13800001111").await;
     accounts::set_frozen(
         &app.db,
+        &app.citizens,
         UserId(session.user_id),
         Some("suspected card sharing".into()),
     )
@@ -312,7 +313,7 @@ async fn a_frozen_account_cannot_sign_in_or_use_its_tokens() {
         StatusCode::FORBIDDEN
     );
 
-    accounts::set_frozen(&app.db, UserId(session.user_id), None)
+    accounts::set_frozen(&app.db, &app.citizens, UserId(session.user_id), None)
         .await
         .unwrap();
     app.login("13800001111", "green-commute-2026").await;

@@ -8,6 +8,7 @@ use tanpu_server::config::{
     Config, DatabaseArgs, Mode, PartnerLimitArgs, Secret, ServeArgs, StoredSecrets, TimeoutArgs,
 };
 use tanpu_server::routes::AppState;
+use tanpu_server::services::citizen_cache::CitizenCache;
 use tempfile::TempDir;
 
 /// A server under test.
@@ -23,6 +24,9 @@ pub struct TestApp {
     pub dist: TempDir,
     /// The database URL, for running the `tanpu` binary against it.
     pub database_url: String,
+    /// The server's memory of people's standing, for services that change
+    /// it and must make it forget (as the handlers pass theirs).
+    pub citizens: CitizenCache,
     _database: TestDatabase,
 }
 
@@ -77,9 +81,38 @@ pub async fn spawn_app_via(
         .await
         .expect("cannot seed the rules");
     let dist = tempfile::tempdir().expect("temp dir");
+    let direct_url = database.args().url;
+    let server_db = match server_url(&direct_url) {
+        url if url == direct_url => db.clone(),
+        url => tanpu_server::db::connect(&DatabaseArgs { url })
+            .await
+            .expect("cannot connect the server to its database"),
+    };
+    let (addr, citizens) = serve(server_db, dist.path(), configure).await;
+    TestApp {
+        addr,
+        client: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        db,
+        dist,
+        database_url: direct_url,
+        citizens,
+        _database: database,
+    }
+}
+
+/// Serves the app on `db` at a free port, with the test secrets and
+/// limits as `configure` leaves them; the server's memory of people.
+async fn serve(
+    db: DatabaseConnection,
+    dist: &Path,
+    configure: impl FnOnce(&mut ServeArgs),
+) -> (SocketAddr, CitizenCache) {
     let mut args = ServeArgs {
         bind: "127.0.0.1:0".parse().unwrap(),
-        dist: dist.path().to_path_buf(),
+        dist: dist.to_path_buf(),
         jwt_secret: Some(Secret::new("t".repeat(32))),
         binding_key: Some(Secret::new("b".repeat(32))),
         partner_key: Some(Secret::new("p".repeat(32))),
@@ -96,29 +129,36 @@ pub async fn spawn_app_via(
     let config = Config::resolve(args, StoredSecrets::default()).expect("test config");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let direct_url = database.args().url;
-    let server_db = match server_url(&direct_url) {
-        url if url == direct_url => db.clone(),
-        url => tanpu_server::db::connect(&DatabaseArgs { url })
-            .await
-            .expect("cannot connect the server to its database"),
-    };
-    let state = AppState::new(server_db, config).expect("app state");
+    let state = AppState::new(db, config).expect("app state");
+    let citizens = state.citizens.clone();
     tokio::spawn(async move {
         tanpu_server::http::serve(listener, state, std::future::pending())
             .await
             .expect("server failed");
     });
-    TestApp {
-        addr,
-        client: Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        db,
-        dist,
-        database_url: direct_url,
-        _database: database,
+    (addr, citizens)
+}
+
+/// A second server process's stand-in: the same app on the same database
+/// through a pool of its own, in this process.
+pub struct OtherServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its memory of people's standing.
+    pub citizens: CitizenCache,
+}
+
+impl TestApp {
+    /// Another server on this app's database, with a pool (and, on
+    /// PostgreSQL, a listener) of its own, as a second process would have.
+    pub async fn other_server(&self) -> OtherServer {
+        let db = tanpu_server::db::connect(&DatabaseArgs {
+            url: self.database_url.clone(),
+        })
+        .await
+        .expect("cannot connect a second server");
+        let (addr, citizens) = serve(db, self.dist.path(), |_| {}).await;
+        OtherServer { addr, citizens }
     }
 }
 

@@ -29,5 +29,6 @@ mod review;
 mod rewards;
 mod rules;
 mod slow_clients;
+mod standing;
 mod stats;
 mod web_app;
