@@ -19,6 +19,7 @@ mod m20261129_000010_imports;
 mod m20261129_000011_monthly_rollups;
 mod m20261129_000012_actions_by_citizen;
 mod m20261129_000013_citizen_changes;
+mod m20261129_000014_citizen_data_changes;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_monthly_rollups::Migration),
             Box::new(m20261129_000012_actions_by_citizen::Migration),
             Box::new(m20261129_000013_citizen_changes::Migration),
+            Box::new(m20261129_000014_citizen_data_changes::Migration),
         ]
     }
 }

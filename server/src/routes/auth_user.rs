@@ -44,7 +44,7 @@ impl FromRequestParts<AppState> for AuthUser {
                     ServiceError::Unauthenticated("the access token is invalid or expired"),
                 )?;
                 let standing = Standing { role, frozen };
-                state.citizens.keep(ticket, standing);
+                state.citizens.keep_standing(ticket, standing);
                 standing
             }
         };

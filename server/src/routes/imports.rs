@@ -47,9 +47,13 @@ pub async fn upload(
     ApiQuery(query): ApiQuery<UploadQuery>,
     body: Body,
 ) -> Result<(StatusCode, Json<ImportView>), AppError> {
+    let writer = imports::Writer {
+        db: &state.db,
+        binding_key: &state.config.binding_key,
+        citizens: &state.citizens,
+    };
     let view = imports::start(
-        &state.db,
-        &state.config.binding_key,
+        writer,
         admin.id,
         PartnerId(partner),
         &query.format,

@@ -10,8 +10,11 @@ use crate::error::AppError;
 use crate::services::citizen::{self, ActionFilter};
 use crate::services::{accounts, bindings, privacy, review, sessions};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use tanpu_core::BindingId;
@@ -20,6 +23,7 @@ use tanpu_core::api::{
     ChangePasswordRequest, ClaimRequest, DataExport, DeleteAccountRequest, MeSummary, SessionView,
     UpdateProfileRequest, UserView,
 };
+use tanpu_core::rules::calendar::city_date;
 
 /// `GET /api/v1/me`.
 #[utoipa::path(
@@ -141,13 +145,27 @@ pub async fn remove_binding(
     security(("bearer" = [])),
     responses((status = 200, description = "OK", body = MeSummary))
 )]
-pub async fn summary(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> Result<Json<MeSummary>, AppError> {
-    Ok(Json(
-        citizen::summary(&state.db, user.id, chrono::Utc::now()).await?,
-    ))
+pub async fn summary(State(state): State<AppState>, user: AuthUser) -> Result<Response, AppError> {
+    let now = chrono::Utc::now();
+    let today = city_date(now);
+    let json = match state.citizens.summary(user.id, today) {
+        Some(json) => json,
+        None => {
+            let ticket = state.citizens.ticket(user.id);
+            let summary = citizen::summary(&state.db, user.id, now).await?;
+            let json = Bytes::from(
+                serde_json::to_vec(&summary)
+                    .map_err(|e| AppError::Internal(format!("summary unwritable: {e}")))?,
+            );
+            state.citizens.keep_summary(ticket, today, json.clone());
+            json
+        }
+    };
+    Ok((
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        json,
+    )
+        .into_response())
 }
 
 /// Query of `GET /api/v1/me/actions`.

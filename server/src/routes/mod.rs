@@ -31,8 +31,9 @@ use crate::services::ingest::singles::Singles;
 use crate::services::partner_limit::PartnerLimiter;
 use crate::services::tokens::AccessTokens;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 use std::any::Any;
@@ -82,10 +83,11 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> ServiceResult<Self> {
         let static_files = StaticFiles::new(&config.dist);
         let tokens = AccessTokens::new(&config.jwt_secret)?;
-        let singles = Singles::new(db.clone(), config.binding_key.clone());
+        let citizens = CitizenCache::for_database(&db);
+        let singles = Singles::new(db.clone(), config.binding_key.clone(), citizens.clone());
         Ok(Self {
             partner_limiter: PartnerLimiter::new(config.partner_limit),
-            citizens: CitizenCache::for_database(&db),
+            citizens,
             singles,
             db,
             config: Arc::new(config),
@@ -212,6 +214,12 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let doc = openapi::document(api_doc, probes_doc);
 
+    // Every API request is one piece of work for the citizen cache: whoever
+    // its writes changed is forgotten before the answer leaves.
+    let api = api.layer(middleware::from_fn_with_state(
+        state.citizens.clone(),
+        forgetting_changes,
+    ));
     let app = Router::new()
         .nest("/api/v1", api)
         .merge(probes)
@@ -262,6 +270,15 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// Runs a request inside [`CitizenCache::forgetting`].
+async fn forgetting_changes(
+    State(citizens): State<CitizenCache>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    citizens.forgetting(next.run(request)).await
 }
 
 async fn method_not_allowed() -> AppError {

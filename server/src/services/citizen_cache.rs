@@ -1,47 +1,69 @@
-//! What the API remembers of each person between requests, so that the
-//! check every signed-in request makes — is this account still allowed in,
-//! and in what role — costs no database round trip (issue 9's read path).
+//! What the API remembers of each citizen between requests, so that the
+//! check every signed-in request makes (is this account still allowed in,
+//! and in what role?) and the app's home page (`GET /api/v1/me/summary`)
+//! cost no database round trip (issue 9's read path).
 //!
 //! A remembered value is only worth keeping if it is never older than the
 //! database. Three rules make it so:
 //!
 //! - **Every change is forgotten where it was made, right after its
-//!   commit.** The services that change a person's standing (freezing,
-//!   roles, deleting an account) are called from handlers, which call
-//!   [`CitizenCache::forget`] once the service has committed.
-//! - **Every other process hears of it.** On PostgreSQL a trigger on
-//!   `users` sends the person's id on [`CHANNEL`] when their role or frozen
-//!   flag changes, whoever changed it, and [`listen`] forgets it in every
-//!   server. While that listener is not connected, nothing is served from
-//!   memory: a notification may have been missed. On SQLite there is one
-//!   server process (DESIGN §8 runs several only on PostgreSQL); the one
-//!   writer outside it, `tanpu admin create`, is bounded by [`MAX_AGE`].
+//!   commit.** The writes that change what is remembered record whose it
+//!   was with [`changed`]: the ledger when it moves a citizen's balance,
+//!   the roll-ups when an action of theirs is decided or credited. Work
+//!   that writes runs inside [`CitizenCache::forgetting`] — every API
+//!   request (a layer in `routes`), each group of single partner records
+//!   and each batch of a file import — which forgets whom it recorded once
+//!   the work is over, its commit included (or abandoned). Standing
+//!   (freezing, roles, deleted accounts) is forgotten by the services that
+//!   change it ([`CitizenCache::forget`]).
+//! - **Every other process hears of it.** On PostgreSQL, triggers on
+//!   `users`, `actions`, `user_daily_totals` and `ledger_accounts` send the
+//!   ids of the people whose rows changed on [`CHANNEL`], in the writing
+//!   transaction — so whoever wrote, and only if it commits — and [`listen`]
+//!   forgets them in every server. While that listener is not connected, or
+//!   its connection does not answer a probe within [`PROBE_TIMEOUT`],
+//!   nothing is served from memory: a notice may have been missed. On
+//!   SQLite there is one server process (DESIGN §8 runs several only on
+//!   PostgreSQL); a change by another program (`tanpu admin create`, a
+//!   test's direct write) is bounded by [`MAX_AGE`].
 //! - **A value read before a change is never kept after it.** Each shard
 //!   counts what it has forgotten; a [`Ticket`] taken before the database
-//!   read carries that count, and [`CitizenCache::keep`] stores the value
-//!   only if the count has not moved in between.
+//!   read carries that count, and a value is stored only if the count has
+//!   not moved in between.
 
+use axum::body::Bytes;
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::postgres::PgListener;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use tanpu_core::UserId;
 use tanpu_core::account::Role;
 
-/// The PostgreSQL channel the trigger notifies: a comma-separated list of
-/// user ids whose standing changed (the name is also in the trigger of
-/// migration `m20261129_000013_citizen_changes`).
+/// The PostgreSQL channel the triggers notify: a comma-separated list of
+/// the ids of people whose rows changed (the name is also in the triggers
+/// of migrations `m20261129_000013` and `m20261129_000014`).
 pub const CHANNEL: &str = "tanpu_citizens";
 
 /// The longest a remembered value is served, whatever else happens: the
-/// bound on a change no process was told of (SQLite's command line).
+/// bound on a change no process was told of (another program writing to a
+/// SQLite file).
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
-/// People remembered at most, across all shards; beyond it an arbitrary one
-/// of the shard is dropped for the newcomer.
-const CAPACITY: usize = 200_000;
+/// How often [`listen`] checks that its connection still answers, and how
+/// long it waits: a network that drops packets silently would otherwise
+/// leave a listener that hears nothing, and a cache that trusts it.
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
+/// See [`PROBE_EVERY`].
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// People remembered at most, across all shards (a summary is about
+/// 2.5 KB); beyond it an arbitrary one of the shard is dropped for the
+/// newcomer.
+const CAPACITY: usize = 100_000;
 
 /// Independent locks, so concurrent requests rarely wait on each other.
 const SHARDS: usize = 64;
@@ -58,11 +80,33 @@ pub struct Standing {
     pub frozen: bool,
 }
 
-/// One person's remembered standing.
-#[derive(Clone, Copy, Debug)]
+/// A value and when it was read.
+#[derive(Clone, Debug)]
+struct Stored<T> {
+    value: T,
+    at: Instant,
+}
+
+impl<T> Stored<T> {
+    fn now(value: T) -> Self {
+        Self {
+            value,
+            at: Instant::now(),
+        }
+    }
+
+    fn fresh(&self) -> Option<&T> {
+        (self.at.elapsed() < MAX_AGE).then_some(&self.value)
+    }
+}
+
+/// What is remembered of one person.
+#[derive(Clone, Debug, Default)]
 struct Entry {
-    standing: Standing,
-    stored: Instant,
+    standing: Option<Stored<Standing>>,
+    /// The summary as JSON, and the city day it was computed for (its
+    /// month, chart and streak change with the day).
+    summary: Option<Stored<(NaiveDate, Bytes)>>,
 }
 
 /// A part of the cache under one lock.
@@ -73,7 +117,8 @@ struct Shard {
     entries: HashMap<UserId, Entry>,
 }
 
-/// Taken before reading a person from the database; see [`CitizenCache::keep`].
+/// Taken before reading a person from the database; a value read after it
+/// is kept only if nothing of the shard was forgotten in between.
 #[derive(Clone, Copy, Debug)]
 #[must_use = "a ticket is only useful to keep what was read"]
 pub struct Ticket {
@@ -81,7 +126,7 @@ pub struct Ticket {
     forgotten: u64,
 }
 
-/// The per-process memory of people's standing; cheap to clone (shared).
+/// The per-process memory of people; cheap to clone (shared).
 #[derive(Clone, Debug)]
 pub struct CitizenCache {
     inner: Arc<Inner>,
@@ -127,12 +172,29 @@ impl CitizenCache {
     /// `user`'s standing, if remembered, fresh, and the cache is serving.
     #[must_use]
     pub fn standing(&self, user: UserId) -> Option<Standing> {
-        if !self.inner.serving.load(Ordering::Acquire) {
+        if !self.serving() {
             return None;
         }
         let shard = self.shard(user);
-        let entry = shard.entries.get(&user)?;
-        (entry.stored.elapsed() < MAX_AGE).then_some(entry.standing)
+        shard
+            .entries
+            .get(&user)?
+            .standing
+            .as_ref()?
+            .fresh()
+            .copied()
+    }
+
+    /// `user`'s summary for city day `day` as JSON, if remembered, fresh,
+    /// and the cache is serving.
+    #[must_use]
+    pub fn summary(&self, user: UserId, day: NaiveDate) -> Option<Bytes> {
+        if !self.serving() {
+            return None;
+        }
+        let shard = self.shard(user);
+        let (of_day, json) = shard.entries.get(&user)?.summary.as_ref()?.fresh()?;
+        (*of_day == day).then(|| json.clone())
     }
 
     /// Call before reading `user` from the database.
@@ -143,11 +205,23 @@ impl CitizenCache {
         }
     }
 
-    /// Remembers `standing`, read from the database after `ticket` was
-    /// taken, unless something of its shard was forgotten in between (the
-    /// read may predate that change) or the cache is not serving.
-    pub fn keep(&self, ticket: Ticket, standing: Standing) {
-        if !self.inner.serving.load(Ordering::Acquire) {
+    /// Remembers `standing`, read after `ticket` was taken.
+    pub fn keep_standing(&self, ticket: Ticket, standing: Standing) {
+        self.keep(ticket, |entry| entry.standing = Some(Stored::now(standing)));
+    }
+
+    /// Remembers the summary for `day` as `json`, read after `ticket`.
+    pub fn keep_summary(&self, ticket: Ticket, day: NaiveDate, json: Bytes) {
+        self.keep(ticket, |entry| {
+            entry.summary = Some(Stored::now((day, json)));
+        });
+    }
+
+    /// Updates `ticket`'s person with `set`, unless something of the shard
+    /// was forgotten since the ticket (the read may predate that change) or
+    /// the cache is not serving.
+    fn keep(&self, ticket: Ticket, set: impl FnOnce(&mut Entry)) {
+        if !self.serving() {
             return;
         }
         let mut shard = self.shard(ticket.user);
@@ -160,16 +234,10 @@ impl CitizenCache {
         {
             shard.entries.remove(&evicted);
         }
-        shard.entries.insert(
-            ticket.user,
-            Entry {
-                standing,
-                stored: Instant::now(),
-            },
-        );
+        set(shard.entries.entry(ticket.user).or_default());
     }
 
-    /// Forgets `user`: their standing changed (call after the commit).
+    /// Forgets `user`: something of theirs changed (call after the commit).
     pub fn forget(&self, user: UserId) {
         let mut shard = self.shard(user);
         shard.forgotten += 1;
@@ -185,6 +253,22 @@ impl CitizenCache {
         }
     }
 
+    /// Runs `work` (which may write), recording whom its writes change
+    /// ([`changed`]), and forgets them when it is over — finished, failed,
+    /// or dropped half-way (a timed-out request may have committed).
+    pub async fn forgetting<F: Future>(&self, work: F) -> F::Output {
+        let changed = Changed::default();
+        let _forget = ForgetOnDrop {
+            cache: self.clone(),
+            changed: changed.clone(),
+        };
+        CHANGED.scope(changed, work).await
+    }
+
+    fn serving(&self) -> bool {
+        self.inner.serving.load(Ordering::Acquire)
+    }
+
     /// Whether remembered values may be served.
     fn set_serving(&self, serving: bool) {
         self.inner.serving.store(serving, Ordering::Release);
@@ -196,6 +280,46 @@ impl CitizenCache {
     }
 }
 
+/// Whom the writes of one piece of work changed.
+type Changed = Arc<Mutex<Vec<UserId>>>;
+
+tokio::task_local! {
+    /// The people the current [`CitizenCache::forgetting`] work changed.
+    static CHANGED: Changed;
+}
+
+/// Records that the current work changes `user`'s remembered data (call
+/// where the write is made, inside its transaction); they are forgotten
+/// when the work is over. Outside [`CitizenCache::forgetting`] (the
+/// command line, benchmarks) there is nothing to forget and this does
+/// nothing.
+pub fn changed(user: UserId) {
+    let _ = CHANGED.try_with(|changed| {
+        changed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(user);
+    });
+}
+
+/// Forgets the recorded people when the work ends, however it ends.
+struct ForgetOnDrop {
+    cache: CitizenCache,
+    changed: Changed,
+}
+
+impl Drop for ForgetOnDrop {
+    fn drop(&mut self) {
+        let mut users =
+            std::mem::take(&mut *self.changed.lock().unwrap_or_else(PoisonError::into_inner));
+        users.sort_unstable();
+        users.dedup();
+        for user in users {
+            self.cache.forget(user);
+        }
+    }
+}
+
 /// A shard's lock; a panic while it was held cannot leave a half-written
 /// entry (every update is one map operation), so a poisoned lock is used.
 fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
@@ -203,9 +327,9 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
 }
 
 /// Keeps `cache` told of changes made by any process, for as long as the
-/// server runs: serving while connected and listening on [`CHANNEL`],
-/// forgetting everything whenever the connection was lost (what was sent
-/// meanwhile is gone), and reconnecting after [`RECONNECT_PAUSE`].
+/// server runs: serving while connected, listening on [`CHANNEL`] and
+/// answering probes; forgetting everything whenever the connection was lost
+/// (what was sent meanwhile is gone); reconnecting after [`RECONNECT_PAUSE`].
 pub async fn listen(pool: sea_orm::sqlx::PgPool, cache: CitizenCache) {
     // The pool closes when the server shuts down; nothing is left to serve.
     while !pool.is_closed() {
@@ -219,19 +343,45 @@ pub async fn listen(pool: sea_orm::sqlx::PgPool, cache: CitizenCache) {
         };
         cache.forget_all();
         cache.set_serving(true);
-        loop {
-            match listener.try_recv().await {
-                Ok(Some(notification)) => forget_listed(&cache, notification.payload()),
-                // Lost and already reconnected (and listening again): what
-                // was sent in between is unknown.
-                Ok(None) => cache.forget_all(),
-                Err(e) => {
-                    cache.set_serving(false);
-                    cache.forget_all();
-                    tracing::warn!(error = %e, "lost the listener for changes of citizens; serving them from the database");
-                    tokio::time::sleep(RECONNECT_PAUSE).await;
-                    break;
+        let failure = hear(&mut listener, &cache).await;
+        cache.set_serving(false);
+        cache.forget_all();
+        tracing::warn!(error = %failure, "lost the listener for changes of citizens; serving them from the database");
+        tokio::time::sleep(RECONNECT_PAUSE).await;
+    }
+}
+
+/// Forgets what `listener` is told of until its connection fails or stops
+/// answering; why it stopped.
+async fn hear(listener: &mut PgListener, cache: &CitizenCache) -> String {
+    let mut probe = tokio::time::interval(PROBE_EVERY);
+    probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        // Dropping an unfinished `try_recv` loses nothing: sqlx buffers what
+        // it has read of a message on the connection.
+        let probe_due = tokio::select! {
+            received = listener.try_recv() => {
+                match received {
+                    Ok(Some(notification)) => forget_listed(cache, notification.payload()),
+                    // Lost and already reconnected (and listening again):
+                    // what was sent in between is unknown.
+                    Ok(None) => cache.forget_all(),
+                    Err(e) => return e.to_string(),
                 }
+                false
+            }
+            _ = probe.tick() => true,
+        };
+        if probe_due {
+            let answered = tokio::time::timeout(
+                PROBE_TIMEOUT,
+                sea_orm::sqlx::query("SELECT 1").execute(&mut *listener),
+            )
+            .await;
+            match answered {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return e.to_string(),
+                Err(_) => return format!("no answer to a probe within {PROBE_TIMEOUT:?}"),
             }
         }
     }
@@ -249,7 +399,7 @@ fn forget_listed(cache: &CitizenCache, payload: &str) {
         match id.trim().parse::<i64>() {
             Ok(id) => cache.forget(UserId(id)),
             Err(_) => {
-                tracing::warn!(payload, "unreadable notification of changed citizens");
+                tracing::warn!(payload, "unreadable notice of changed citizens");
                 cache.forget_all();
                 return;
             }
@@ -275,11 +425,11 @@ mod tests {
         let cache = CitizenCache::new(true);
         let user = UserId(7);
         assert_eq!(cache.standing(user), None);
-        cache.keep(cache.ticket(user), CITIZEN);
+        cache.keep_standing(cache.ticket(user), CITIZEN);
         assert_eq!(cache.standing(user), Some(CITIZEN));
         cache.forget(user);
         assert_eq!(cache.standing(user), None);
-        cache.keep(cache.ticket(user), FROZEN);
+        cache.keep_standing(cache.ticket(user), FROZEN);
         assert_eq!(cache.standing(user), Some(FROZEN));
     }
 
@@ -291,12 +441,12 @@ mod tests {
         // The database read happens here, then the change commits and is
         // forgotten before the reader stores what it read.
         cache.forget(user);
-        cache.keep(ticket, CITIZEN);
+        cache.keep_standing(ticket, CITIZEN);
         assert_eq!(cache.standing(user), None);
         // Forgetting everyone counts too.
         let ticket = cache.ticket(user);
         cache.forget_all();
-        cache.keep(ticket, CITIZEN);
+        cache.keep_standing(ticket, CITIZEN);
         assert_eq!(cache.standing(user), None);
     }
 
@@ -305,17 +455,17 @@ mod tests {
         let cache = CitizenCache::new(true);
         let ticket = cache.ticket(UserId(1));
         cache.forget(UserId(2));
-        cache.keep(ticket, CITIZEN);
+        cache.keep_standing(ticket, CITIZEN);
         assert_eq!(cache.standing(UserId(1)), Some(CITIZEN));
     }
 
     #[test]
     fn nothing_is_served_or_kept_while_not_serving() {
         let cache = CitizenCache::new(true);
-        cache.keep(cache.ticket(UserId(1)), CITIZEN);
+        cache.keep_standing(cache.ticket(UserId(1)), CITIZEN);
         cache.set_serving(false);
         assert_eq!(cache.standing(UserId(1)), None);
-        cache.keep(cache.ticket(UserId(2)), CITIZEN);
+        cache.keep_standing(cache.ticket(UserId(2)), CITIZEN);
         cache.set_serving(true);
         assert_eq!(cache.standing(UserId(2)), None);
     }
@@ -329,7 +479,7 @@ mod tests {
             .map(|i| UserId(i * SHARDS as i64))
             .collect();
         for &id in &ids {
-            cache.keep(cache.ticket(id), CITIZEN);
+            cache.keep_standing(cache.ticket(id), CITIZEN);
         }
         let kept = ids
             .iter()
@@ -343,7 +493,7 @@ mod tests {
     fn a_notification_forgets_the_ids_it_lists() {
         let cache = CitizenCache::new(true);
         for id in 1..=3 {
-            cache.keep(cache.ticket(UserId(id)), CITIZEN);
+            cache.keep_standing(cache.ticket(UserId(id)), CITIZEN);
         }
         forget_listed(&cache, "1,3");
         assert_eq!(cache.standing(UserId(1)), None);
@@ -351,5 +501,63 @@ mod tests {
         assert_eq!(cache.standing(UserId(3)), None);
         forget_listed(&cache, "not an id");
         assert_eq!(cache.standing(UserId(2)), None);
+    }
+
+    #[test]
+    fn a_summary_is_served_for_its_own_day_only() {
+        let cache = CitizenCache::new(true);
+        let user = UserId(9);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        cache.keep_summary(cache.ticket(user), day, Bytes::from_static(b"{}"));
+        assert_eq!(cache.summary(user, day), Some(Bytes::from_static(b"{}")));
+        assert_eq!(cache.summary(user, day.succ_opt().unwrap()), None);
+        // Standing and summary are remembered side by side.
+        cache.keep_standing(cache.ticket(user), CITIZEN);
+        assert!(cache.summary(user, day).is_some());
+        cache.forget(user);
+        assert_eq!(cache.summary(user, day), None);
+        assert_eq!(cache.standing(user), None);
+    }
+
+    #[tokio::test]
+    async fn work_forgets_whom_it_changed_when_it_ends() {
+        let cache = CitizenCache::new(true);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        for id in 1..=3 {
+            cache.keep_summary(cache.ticket(UserId(id)), day, Bytes::new());
+        }
+        cache
+            .forgetting(async {
+                changed(UserId(1));
+                changed(UserId(1));
+                // Not yet: the work (and its commit) is not over.
+                assert!(cache.summary(UserId(1), day).is_some());
+            })
+            .await;
+        assert_eq!(cache.summary(UserId(1), day), None);
+        assert!(cache.summary(UserId(2), day).is_some());
+
+        // Work dropped half-way (a request that timed out) forgets too.
+        let (started, start) = tokio::sync::oneshot::channel::<()>();
+        let work = {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .forgetting(async {
+                        changed(UserId(2));
+                        let _ = started.send(());
+                        std::future::pending::<()>().await;
+                    })
+                    .await;
+            })
+        };
+        start.await.unwrap();
+        work.abort();
+        let _ = work.await;
+        assert_eq!(cache.summary(UserId(2), day), None);
+
+        // Outside any work, recording does nothing (and does not fail).
+        changed(UserId(3));
+        assert!(cache.summary(UserId(3), day).is_some());
     }
 }

@@ -21,13 +21,14 @@ use crate::entities::{
     redemption_daily,
 };
 use crate::services::bulk::StatementSize;
+use crate::services::citizen_cache;
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use tanpu_core::rules::calendar::city_date;
-use tanpu_core::{GramsCo2e, Points};
+use tanpu_core::{GramsCo2e, Points, UserId};
 
 /// Rows per upsert on `conn`'s backend, for rows of `values` bound values
 /// of about `bytes` bytes ([`StatementSize`]: small statements on
@@ -150,6 +151,11 @@ pub struct Pending {
 impl Pending {
     /// A stored action now counts with its status (a new decision).
     pub fn decided(&mut self, row: &actions::Model) {
+        // Every stored decision passes here: the citizen's action list,
+        // and so their remembered summary, changes with it.
+        if let Some(user) = row.user_id {
+            citizen_cache::changed(UserId(user));
+        }
         self.decided
             .entry(ActionKey::of(row))
             .or_default()
@@ -159,6 +165,9 @@ impl Pending {
     /// A stored action no longer counts with its old status (before a
     /// review or a late binding decides it again).
     pub fn undecided(&mut self, row: &actions::Model) {
+        if let Some(user) = row.user_id {
+            citizen_cache::changed(UserId(user));
+        }
         self.decided
             .entry(ActionKey::of(row))
             .or_default()

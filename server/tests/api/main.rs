@@ -31,4 +31,5 @@ mod rules;
 mod slow_clients;
 mod standing;
 mod stats;
+mod summary_fresh;
 mod web_app;

@@ -10,6 +10,7 @@
 
 pub mod parse;
 
+use super::citizen_cache::CitizenCache;
 use super::partners::{self, AuthenticatedPartner};
 use super::{ServiceError, ServiceResult, ingest};
 use crate::config::Secret;
@@ -57,6 +58,18 @@ fn internal(what: &str, e: impl std::fmt::Display) -> ServiceError {
     ServiceError::Internal(format!("{what}: {e}"))
 }
 
+/// What an import writes with.
+#[derive(Clone, Copy, Debug)]
+pub struct Writer<'a> {
+    /// The database.
+    pub db: &'a DatabaseConnection,
+    /// The key that hashes card numbers and plates.
+    pub binding_key: &'a Secret,
+    /// The server's memory of citizens, told after each batch whom it
+    /// credited.
+    pub citizens: &'a CitizenCache,
+}
+
 /// Receives the file, records the import and starts it in the background.
 ///
 /// # Errors
@@ -64,14 +77,14 @@ fn internal(what: &str, e: impl std::fmt::Display) -> ServiceError {
 /// an empty file, an unknown or disabled partner; storage and database
 /// failures.
 pub async fn start(
-    db: &DatabaseConnection,
-    binding_key: &Secret,
+    writer: Writer<'_>,
     actor: UserId,
     partner: PartnerId,
     format: &str,
     file_name: &str,
     body: Body,
 ) -> Result<ImportView, UploadError> {
+    let db = writer.db;
     let format = Format::parse(format).ok_or_else(|| ServiceError::Invalid {
         field: "format",
         reason: "unknown_format".to_owned(),
@@ -136,10 +149,14 @@ pub async fn start(
     .await
     .map_err(ServiceError::from)?;
     let view = view(db, row.id).await?;
-    let (db, key) = (db.clone(), binding_key.clone());
+    let (db, key, citizens) = (
+        db.clone(),
+        writer.binding_key.clone(),
+        writer.citizens.clone(),
+    );
     tokio::spawn(async move {
         let id = row.id;
-        if let Err(e) = run(&db, &key, &partner, id, format, stored).await {
+        if let Err(e) = run(&db, &key, &citizens, &partner, id, format, stored).await {
             tracing::error!(import = id, error = %e, "import failed");
             let _ = finish(&db, id, "failed", Some(e.to_string())).await;
         }
@@ -156,6 +173,7 @@ struct Batch {
 async fn run(
     db: &DatabaseConnection,
     key: &Secret,
+    citizens: &CitizenCache,
     partner: &AuthenticatedPartner,
     id: i64,
     format: Format,
@@ -181,7 +199,13 @@ async fn run(
     });
     while let Some(batch) = rx.recv().await {
         match batch {
-            Ok(batch) => apply(db, key, partner, id, batch).await?,
+            // Each batch commits on its own; its citizens are forgotten
+            // with it, not when the whole file is done.
+            Ok(batch) => {
+                citizens
+                    .forgetting(apply(db, key, partner, id, batch))
+                    .await?;
+            }
             Err(message) => {
                 finish(db, id, "failed", Some(message)).await?;
                 return Ok(());

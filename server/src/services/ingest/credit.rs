@@ -5,6 +5,7 @@
 use super::ISSUANCE_SHARDS;
 use crate::entities::user_daily_totals;
 use crate::services::bulk::StatementSize;
+use crate::services::citizen_cache;
 use crate::services::ledger::accounts::{self, Account, AccountSpec, issuance_shard};
 use crate::services::ledger::{self, LedgerResult, ObjectRef, TransferRequest};
 use crate::services::rollups::Pending;
@@ -162,6 +163,9 @@ async fn add_user_daily<C: ConnectionTrait>(
         Expr::col((user_daily_totals::Entity, col)).add(Expr::cust(format!("excluded.{name}")))
     };
     let rows: Vec<_> = daily.iter().collect();
+    for ((user, _, _), _) in &rows {
+        citizen_cache::changed(UserId(*user));
+    }
     let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(6, 6 * 12);
     for chunk in rows.chunks(per_statement) {
         user_daily_totals::Entity::insert_many(chunk.iter().map(

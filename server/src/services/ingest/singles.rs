@@ -13,6 +13,7 @@
 
 use super::{MAX_BATCH, RecordRequest, ingest_requests};
 use crate::config::Secret;
+use crate::services::citizen_cache::CitizenCache;
 use crate::services::partners::AuthenticatedPartner;
 use crate::services::{ServiceError, ServiceResult};
 use chrono::Utc;
@@ -36,16 +37,20 @@ struct Waiting {
 pub struct Singles {
     db: DatabaseConnection,
     binding_key: Secret,
+    citizens: CitizenCache,
     queues: Arc<Mutex<HashMap<PartnerId, mpsc::UnboundedSender<Waiting>>>>,
 }
 
 impl Singles {
-    /// Queues over `db`; workers start with their partner's first record.
+    /// Queues over `db`; workers start with their partner's first record,
+    /// and make `citizens` forget whom each group credited before they
+    /// answer.
     #[must_use]
-    pub fn new(db: DatabaseConnection, binding_key: Secret) -> Self {
+    pub fn new(db: DatabaseConnection, binding_key: Secret, citizens: CitizenCache) -> Self {
         Self {
             db,
             binding_key,
+            citizens,
             queues: Arc::default(),
         }
     }
@@ -90,7 +95,12 @@ impl Singles {
             .entry(partner)
             .or_insert_with(|| {
                 let (sender, receiver) = mpsc::unbounded_channel();
-                tokio::spawn(work(self.db.clone(), self.binding_key.clone(), receiver));
+                tokio::spawn(work(
+                    self.db.clone(),
+                    self.binding_key.clone(),
+                    self.citizens.clone(),
+                    receiver,
+                ));
                 sender
             })
             .clone()
@@ -102,6 +112,7 @@ impl Singles {
 async fn work(
     db: DatabaseConnection,
     binding_key: Secret,
+    citizens: CitizenCache,
     mut queue: mpsc::UnboundedReceiver<Waiting>,
 ) {
     while let Some(first) = queue.recv().await {
@@ -118,7 +129,15 @@ async fn work(
         };
         let requests = group.iter().map(|w| w.request.clone()).collect();
         let started = std::time::Instant::now();
-        let outcome = ingest_requests(&db, &binding_key, &partner, requests, Utc::now()).await;
+        let outcome = citizens
+            .forgetting(ingest_requests(
+                &db,
+                &binding_key,
+                &partner,
+                requests,
+                Utc::now(),
+            ))
+            .await;
         tracing::debug!(
             partner = %partner.id,
             records = group.len(),

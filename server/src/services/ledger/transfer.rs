@@ -39,6 +39,7 @@ use super::write;
 use super::{LedgerError, LedgerResult};
 use crate::entities::{ledger_accounts, ledger_batches, ledger_entries, ledger_transfers};
 use crate::services::bulk::{self, StatementSize};
+use crate::services::citizen_cache;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
@@ -46,9 +47,9 @@ use sea_orm::{
 };
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use tanpu_core::Points;
 use tanpu_core::ids::{AccountId, BatchId, TransferId};
 use tanpu_core::ledger::TransferReason;
+use tanpu_core::{Points, UserId};
 
 /// The most transfers one batch may hold.
 pub const MAX_BATCH: usize = 10_000;
@@ -157,6 +158,9 @@ impl Planned {
 /// An account locked by the batch, as it stands after the batch's transfers
 /// so far, and as it stood before them.
 struct Held {
+    /// The citizen whose account it is (their remembered summary changes
+    /// with its balance).
+    owner: Option<UserId>,
     must_not_go_negative: bool,
     balance: i64,
     version: i64,
@@ -538,6 +542,9 @@ async fn update_accounts<C: ConnectionTrait>(
         .filter(|(_, h)| h.version != h.locked_version)
         .collect();
     changed.sort_unstable_by_key(|(id, _)| **id);
+    for owner in changed.iter().filter_map(|(_, h)| h.owner) {
+        citizen_cache::changed(owner);
+    }
     let backend = conn.get_database_backend();
     let rows = StatementSize::of(backend).rows_of(UPDATE_BYTES);
     for chunk in changed.chunks(rows) {
@@ -615,6 +622,7 @@ async fn lock_accounts<C: ConnectionTrait>(
             held.insert(
                 row.id,
                 Held {
+                    owner: row.user_id.map(UserId),
                     must_not_go_negative: row.must_not_go_negative,
                     balance: row.balance,
                     version: row.version,

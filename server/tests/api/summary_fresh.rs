@@ -1,0 +1,289 @@
+//! The app's home page (`GET /api/v1/me/summary`) is served from memory
+//! between changes (`services::citizen_cache`). Whatever changes a
+//! citizen's balance or actions — every way there is — their next summary
+//! must show it, on the server that made the change at once and on another
+//! server (PostgreSQL) as soon as the notice arrives. Each summary read here
+//! is compared with one computed straight from the database.
+
+use crate::helpers::{OtherServer, Session, TestApp};
+use crate::ingest::{CARD, City, bus_ride, city};
+use crate::review::reviewer;
+use chrono::{Duration as Days, FixedOffset, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use tanpu_core::UserId;
+use tanpu_core::rules::calendar::city_date;
+use tanpu_server::services::citizen;
+
+/// How long a change may take to reach another server.
+const REACH: Duration = Duration::from_secs(5);
+
+/// The summary as the database has it now.
+async fn from_database(app: &TestApp, who: &Session) -> Value {
+    let summary = citizen::summary(&app.db, UserId(who.user_id), Utc::now())
+        .await
+        .unwrap();
+    serde_json::to_value(summary).unwrap()
+}
+
+/// The summary as `base` serves it.
+async fn served(app: &TestApp, base: &str, who: &Session) -> Value {
+    let res = app
+        .client
+        .get(format!("{base}/api/v1/me/summary"))
+        .bearer_auth(&who.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// Reads the summary until the server remembers it (on PostgreSQL once its
+/// listener is connected) and checks it against the database each time.
+async fn remembered(app: &TestApp, who: &Session) -> Value {
+    let started = Instant::now();
+    loop {
+        let summary = served(app, &app.url(""), who).await;
+        assert_eq!(summary, from_database(app, who).await);
+        let today = city_date(Utc::now());
+        if app.citizens.summary(UserId(who.user_id), today).is_some() {
+            return summary;
+        }
+        assert!(
+            started.elapsed() < REACH,
+            "the summary was never remembered"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// After a change: the next summary (served from memory again the time
+/// after) is the database's, and differs from `before`.
+async fn changed_since(app: &TestApp, who: &Session, before: &Value, what: &str) -> Value {
+    let now = remembered(app, who).await;
+    assert_ne!(&now, before, "{what} did not change the summary");
+    assert_eq!(served(app, &app.url(""), who).await, now, "{what}");
+    now
+}
+
+async fn post(app: &TestApp, who: &Session, path: &str, body: &Value) -> Value {
+    let res = app
+        .authed(Method::POST, path, who)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+    res.json().await.unwrap()
+}
+
+/// A CSV file of one ride of `km` on `card` an hour ago.
+fn csv_of_one_ride(id: &str, card: &str, km: &str) -> String {
+    let city = FixedOffset::east_opt(8 * 3600).unwrap();
+    let start = (Utc::now() - Days::hours(3)).with_timezone(&city);
+    format!(
+        "external_id,kind,subject_type,subject_value,started_at,ended_at,quantity,unit,route,district\n\
+         {id},bus_ride,transit_card,{card},{},{},{km},km,K5,东昌府区\n",
+        start.to_rfc3339(),
+        (start + Days::minutes(22)).to_rfc3339()
+    )
+}
+
+async fn import(city: &City, admin: &Session, file: String) {
+    let app = &city.app;
+    let res = app
+        .authed(
+            Method::POST,
+            &format!(
+                "/api/v1/admin/partners/{}/imports?format=csv&name=rides.csv",
+                city.bus.id
+            ),
+            admin,
+        )
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let id = res.json::<Value>().await.unwrap()["id"].clone();
+    let started = Instant::now();
+    loop {
+        let view: Value = app
+            .authed(Method::GET, &format!("/api/v1/admin/imports/{id}"), admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if view["status"] != "running" {
+            assert_eq!(view["status"], "done", "{view}");
+            return;
+        }
+        assert!(started.elapsed() < REACH * 6, "the import did not finish");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn every_change_of_a_citizen_shows_in_their_next_summary() {
+    let city = city().await;
+    let app = &city.app;
+    let rider = &city.rider;
+    let admin = app.login("admin@test.cn", "admin-secret-2026").await;
+    let staff = reviewer(app).await;
+    let mut summary = remembered(app, rider).await;
+
+    // A single partner record, then a batch.
+    city.send(&bus_ride("FRESH-1", CARD, 6.0, 30)).await;
+    summary = changed_since(app, rider, &summary, "a single record").await;
+    city.send_batch(&[
+        bus_ride("FRESH-2", CARD, 4.0, 27),
+        bus_ride("FRESH-3", CARD, 5.0, 24),
+    ])
+    .await;
+    summary = changed_since(app, rider, &summary, "a batch").await;
+
+    // A claim the citizen files (held), then a reviewer's approval.
+    let city_time = FixedOffset::east_opt(8 * 3600).unwrap();
+    let start = (Utc::now() - Days::hours(21)).with_timezone(&city_time);
+    let claim = post(
+        app,
+        rider,
+        "/api/v1/me/claims",
+        &json!({
+            "kind": "bus_ride",
+            "started_at": start.to_rfc3339(),
+            "ended_at": (start + Days::minutes(20)).to_rfc3339(),
+            "quantity": 5.0,
+            "unit": "km",
+            "note": "5 路公交刷卡没成功",
+        }),
+    )
+    .await;
+    summary = changed_since(app, rider, &summary, "a claim").await;
+    post(
+        app,
+        &staff,
+        &format!("/api/v1/review/actions/{}/approve", claim["id"]),
+        &json!({"note": "已核实"}),
+    )
+    .await;
+    summary = changed_since(app, rider, &summary, "an approval").await;
+
+    // An administrator's adjustment.
+    post(
+        app,
+        &admin,
+        &format!("/api/v1/admin/citizens/{}/adjustments", rider.user_id),
+        &json!({"amount": 500, "reason": "missed rides, ticket 4411"}),
+    )
+    .await;
+    summary = changed_since(app, rider, &summary, "an adjustment").await;
+
+    // A redemption.
+    let reward = post(
+        app,
+        &admin,
+        "/api/v1/admin/rewards",
+        &json!({
+            "category": "transit_pass",
+            "name": "一日公交卡",
+            "description": "Unlimited bus rides for a day.",
+            "price": 100,
+            "stock": 5,
+            "voucher_days": 30,
+            "active": true,
+        }),
+    )
+    .await;
+    let redeemed = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/rewards/{}/redeem", reward["id"]),
+            rider,
+        )
+        .header("idempotency-key", "fresh-redeem-1")
+        .send()
+        .await
+        .unwrap();
+    assert!(redeemed.status().is_success());
+    summary = changed_since(app, rider, &summary, "a redemption").await;
+
+    // A file import, credited batch by batch in the background.
+    import(&city, &admin, csv_of_one_ride("FRESH-4", CARD, "3.5")).await;
+    summary = changed_since(app, rider, &summary, "an import").await;
+
+    // Records of a card nobody had bound, credited when the rider binds it.
+    let second_card = "3100 5555 6666 7777";
+    let waiting = city.send(&bus_ride("FRESH-5", second_card, 4.5, 18)).await;
+    assert_eq!(waiting["reasons"], json!(["unbound_subject"]));
+    assert_eq!(
+        remembered(app, rider).await,
+        summary,
+        "another card's record is not the rider's"
+    );
+    post(
+        app,
+        rider,
+        "/api/v1/me/bindings",
+        &json!({"type": "transit_card", "value": second_card}),
+    )
+    .await;
+    changed_since(app, rider, &summary, "binding a card with waiting records").await;
+}
+
+/// Reads `other`'s summary until it is the database's.
+async fn until_fresh_on(app: &TestApp, other: &OtherServer, who: &Session) -> Duration {
+    let started = Instant::now();
+    let base = format!("http://{}", other.addr);
+    loop {
+        if served(app, &base, who).await == from_database(app, who).await {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < REACH,
+            "the other server still serves an old summary after {REACH:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_through_one_server_shows_in_the_summary_another_remembered() {
+    let city = city().await;
+    let app = &city.app;
+    if app.database_url.starts_with("sqlite:") {
+        eprintln!(
+            "note: a_credit_through_one_server_shows_in_the_summary_another_remembered skipped: \
+             only PostgreSQL runs several servers (DESIGN §8); the suite runs again on it"
+        );
+        return;
+    }
+    let rider = &city.rider;
+    let other = app.other_server().await;
+    let base = format!("http://{}", other.addr);
+    let started = Instant::now();
+    let before = loop {
+        let summary = served(app, &base, rider).await;
+        if other
+            .citizens
+            .summary(UserId(rider.user_id), city_date(Utc::now()))
+            .is_some()
+        {
+            break summary;
+        }
+        assert!(
+            started.elapsed() < REACH,
+            "the other server never remembered"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+
+    city.send(&bus_ride("ELSEWHERE-1", CARD, 6.0, 30)).await;
+    let took = until_fresh_on(app, &other, rider).await;
+    eprintln!("the credit reached the other server's summary in {took:?}");
+    assert_ne!(served(app, &base, rider).await, before);
+}
