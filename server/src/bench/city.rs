@@ -14,6 +14,7 @@ use crate::entities::{bindings as binding_rows, users};
 use crate::progress::Progress;
 use crate::routes::AppState;
 use crate::services::bindings::subject_hash;
+use crate::services::citizen_cache::CitizenCache;
 use crate::services::tokens::AccessTokens;
 use crate::services::webhook::SigningKey;
 use crate::services::{accounts, partners, rules};
@@ -35,6 +36,10 @@ const DAYS: u32 = 28;
 pub struct City {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
+    /// The same API on the same database with a citizen cache that never
+    /// serves: what every request costs when nothing is remembered (a
+    /// citizen's first read after a change).
+    pub unremembered_base: String,
     tokens: AccessTokens,
     client: reqwest::Client,
     binding_key: Secret,
@@ -57,6 +62,20 @@ impl Citizen {
     pub fn card(&self) -> &str {
         &self.card
     }
+}
+
+/// Serves `state` on 127.0.0.1:0 in the background; its base URL.
+async fn serve(state: AppState) -> Result<String, String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("set-up: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| format!("set-up: {e}"))?;
+    tokio::spawn(async move {
+        if let Err(e) = crate::http::serve(listener, state, std::future::pending()).await {
+            tracing::error!(error = %e, "bench server failed");
+        }
+    });
+    Ok(format!("http://{addr}"))
 }
 
 impl City {
@@ -106,18 +125,14 @@ impl City {
             StoredSecrets::default(),
         )
         .map_err(|e| failed(&e))?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| failed(&e))?;
-        let addr = listener.local_addr().map_err(|e| failed(&e))?;
-        let state = AppState::new(db.clone(), config).map_err(|e| failed(&e))?;
-        tokio::spawn(async move {
-            if let Err(e) = crate::http::serve(listener, state, std::future::pending()).await {
-                tracing::error!(error = %e, "bench server failed");
-            }
-        });
+        let state = AppState::new(db.clone(), config.clone()).map_err(|e| failed(&e))?;
+        let base = serve(state).await?;
+        let mut unremembering = AppState::new(db.clone(), config).map_err(|e| failed(&e))?;
+        unremembering.citizens = CitizenCache::new(false);
+        let unremembered_base = serve(unremembering).await?;
         Ok(Self {
-            base: format!("http://{addr}"),
+            base,
+            unremembered_base,
             tokens: AccessTokens::new(&jwt).map_err(|e| failed(&e))?,
             client: reqwest::Client::builder()
                 .pool_max_idle_per_host(4)

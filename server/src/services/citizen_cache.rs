@@ -141,7 +141,9 @@ struct Inner {
 
 impl CitizenCache {
     /// An empty cache; `serving` says whether it may answer at once
-    /// (SQLite) or only once [`listen`] has connected (PostgreSQL).
+    /// (SQLite) or only once [`listen`] has connected (PostgreSQL). One
+    /// made not serving that no listener is given never serves: every
+    /// request then reads the database (the benchmarks' baseline).
     #[must_use]
     pub fn new(serving: bool) -> Self {
         Self {
