@@ -152,20 +152,12 @@ pub async fn summary(State(state): State<AppState>, user: AuthUser) -> Result<Re
         Some(json) => json,
         None => {
             let ticket = state.citizens.ticket(user.id);
-            let summary = citizen::summary(&state.db, user.id, now).await?;
-            let json = Bytes::from(
-                serde_json::to_vec(&summary)
-                    .map_err(|e| AppError::Internal(format!("summary unwritable: {e}")))?,
-            );
+            let json = json_of(&citizen::summary(&state.db, user.id, now).await?)?;
             state.citizens.keep_summary(ticket, today, json.clone());
             json
         }
     };
-    Ok((
-        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        json,
-    )
-        .into_response())
+    Ok(json_response(json))
 }
 
 /// Query of `GET /api/v1/me/actions`.
@@ -194,7 +186,7 @@ pub async fn actions(
     State(state): State<AppState>,
     user: AuthUser,
     ApiQuery(query): ApiQuery<ActionsQuery>,
-) -> Result<Json<ActionPage>, AppError> {
+) -> Result<Response, AppError> {
     let month = query
         .month
         .as_deref()
@@ -214,9 +206,38 @@ pub async fn actions(
         before_id: query.before_id,
         limit: query.limit,
     };
-    Ok(Json(
-        citizen::actions_page(&state.db, user.id, filter).await?,
-    ))
+    // The page the app opens with is remembered like the summary; a
+    // filtered or later page is read each time.
+    if !filter.is_first_page() {
+        let page = citizen::actions_page(&state.db, user.id, filter).await?;
+        return Ok(Json(page).into_response());
+    }
+    let json = match state.citizens.first_actions(user.id) {
+        Some(json) => json,
+        None => {
+            let ticket = state.citizens.ticket(user.id);
+            let json = json_of(&citizen::actions_page(&state.db, user.id, filter).await?)?;
+            state.citizens.keep_first_actions(ticket, json.clone());
+            json
+        }
+    };
+    Ok(json_response(json))
+}
+
+/// A value as a JSON body, to remember and to send.
+fn json_of(value: &impl serde::Serialize) -> Result<Bytes, AppError> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| AppError::Internal(format!("response unwritable: {e}")))
+}
+
+/// A JSON body already written.
+fn json_response(json: Bytes) -> Response {
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        json,
+    )
+        .into_response()
 }
 
 /// `GET /api/v1/me/actions/{id}`.

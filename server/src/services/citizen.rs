@@ -20,6 +20,8 @@ pub const CHART_WEEKS: i64 = 12;
 const RECENT: u64 = 5;
 /// The largest page of actions.
 pub const MAX_PAGE: u64 = 50;
+/// A page of actions when the caller does not say (the app's page size).
+pub const DEFAULT_PAGE: u64 = 20;
 
 /// The citizen's summary as of `now`.
 ///
@@ -132,6 +134,25 @@ pub struct ActionFilter {
     pub limit: Option<u64>,
 }
 
+impl ActionFilter {
+    /// The page size asked for, within bounds.
+    #[must_use]
+    pub fn page_size(&self) -> u64 {
+        self.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+    }
+
+    /// Whether this asks for what the app opens with: the newest
+    /// [`DEFAULT_PAGE`] actions of every kind and status.
+    #[must_use]
+    pub fn is_first_page(&self) -> bool {
+        self.kind.is_none()
+            && self.status.is_none()
+            && self.month.is_none()
+            && self.before_id.is_none()
+            && self.page_size() == DEFAULT_PAGE
+    }
+}
+
 /// A page of the citizen's actions, newest first.
 ///
 /// # Errors
@@ -141,7 +162,7 @@ pub async fn actions_page(
     user: UserId,
     filter: ActionFilter,
 ) -> ServiceResult<ActionPage> {
-    let limit = filter.limit.unwrap_or(20).clamp(1, MAX_PAGE);
+    let limit = filter.page_size();
     let mut query = actions::Entity::find().filter(actions::Column::UserId.eq(user.0));
     if let Some(kind) = filter.kind {
         query = query.filter(actions::Column::Kind.eq(kind));

@@ -1,7 +1,8 @@
 //! What the API remembers of each citizen between requests, so that the
 //! check every signed-in request makes (is this account still allowed in,
-//! and in what role?) and the app's home page (`GET /api/v1/me/summary`)
-//! cost no database round trip (issue 9's read path).
+//! and in what role?), the app's home page (`GET /api/v1/me/summary`) and
+//! the first page of their actions cost no database round trip (issue 9's
+//! read path).
 //!
 //! A remembered value is only worth keeping if it is never older than the
 //! database. Three rules make it so:
@@ -107,6 +108,8 @@ struct Entry {
     /// The summary as JSON, and the city day it was computed for (its
     /// month, chart and streak change with the day).
     summary: Option<Stored<(NaiveDate, Bytes)>>,
+    /// The first page of their actions as the app opens it, as JSON.
+    first_actions: Option<Stored<Bytes>>,
 }
 
 /// A part of the cache under one lock.
@@ -199,6 +202,23 @@ impl CitizenCache {
         (*of_day == day).then(|| json.clone())
     }
 
+    /// The first page of `user`'s actions as JSON, if remembered, fresh,
+    /// and the cache is serving.
+    #[must_use]
+    pub fn first_actions(&self, user: UserId) -> Option<Bytes> {
+        if !self.serving() {
+            return None;
+        }
+        let shard = self.shard(user);
+        shard
+            .entries
+            .get(&user)?
+            .first_actions
+            .as_ref()?
+            .fresh()
+            .cloned()
+    }
+
     /// Call before reading `user` from the database.
     pub fn ticket(&self, user: UserId) -> Ticket {
         Ticket {
@@ -216,6 +236,13 @@ impl CitizenCache {
     pub fn keep_summary(&self, ticket: Ticket, day: NaiveDate, json: Bytes) {
         self.keep(ticket, |entry| {
             entry.summary = Some(Stored::now((day, json)));
+        });
+    }
+
+    /// Remembers the first page of actions as `json`, read after `ticket`.
+    pub fn keep_first_actions(&self, ticket: Ticket, json: Bytes) {
+        self.keep(ticket, |entry| {
+            entry.first_actions = Some(Stored::now(json));
         });
     }
 
@@ -513,12 +540,16 @@ mod tests {
         cache.keep_summary(cache.ticket(user), day, Bytes::from_static(b"{}"));
         assert_eq!(cache.summary(user, day), Some(Bytes::from_static(b"{}")));
         assert_eq!(cache.summary(user, day.succ_opt().unwrap()), None);
-        // Standing and summary are remembered side by side.
+        // Standing, summary and first page are remembered side by side,
+        // and forgotten together.
         cache.keep_standing(cache.ticket(user), CITIZEN);
+        cache.keep_first_actions(cache.ticket(user), Bytes::from_static(b"[]"));
         assert!(cache.summary(user, day).is_some());
+        assert_eq!(cache.first_actions(user), Some(Bytes::from_static(b"[]")));
         cache.forget(user);
         assert_eq!(cache.summary(user, day), None);
         assert_eq!(cache.standing(user), None);
+        assert_eq!(cache.first_actions(user), None);
     }
 
     #[tokio::test]

@@ -1,9 +1,10 @@
-//! The app's home page (`GET /api/v1/me/summary`) is served from memory
-//! between changes (`services::citizen_cache`). Whatever changes a
-//! citizen's balance or actions — every way there is — their next summary
-//! must show it, on the server that made the change at once and on another
-//! server (PostgreSQL) as soon as the notice arrives. Each summary read here
-//! is compared with one computed straight from the database.
+//! The app's home page (`GET /api/v1/me/summary`) and the first page of
+//! the citizen's actions are served from memory between changes
+//! (`services::citizen_cache`). Whatever changes a citizen's balance or
+//! actions — every way there is — their next read must show it, on the
+//! server that made the change at once and on another server (PostgreSQL)
+//! as soon as the notice arrives. Each page read here is compared with one
+//! computed straight from the database.
 
 use crate::helpers::{OtherServer, Session, TestApp};
 use crate::ingest::{CARD, City, bus_ride, city};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tanpu_core::UserId;
 use tanpu_core::rules::calendar::city_date;
-use tanpu_server::services::citizen;
+use tanpu_server::services::citizen::{self, ActionFilter};
 
 /// How long a change may take to reach another server.
 const REACH: Duration = Duration::from_secs(5);
@@ -27,11 +28,28 @@ async fn from_database(app: &TestApp, who: &Session) -> Value {
     serde_json::to_value(summary).unwrap()
 }
 
+/// The first page of actions as the database has it now.
+async fn first_page_from_database(app: &TestApp, who: &Session) -> Value {
+    let page = citizen::actions_page(&app.db, UserId(who.user_id), ActionFilter::default())
+        .await
+        .unwrap();
+    serde_json::to_value(page).unwrap()
+}
+
 /// The summary as `base` serves it.
 async fn served(app: &TestApp, base: &str, who: &Session) -> Value {
+    get(app, &format!("{base}/api/v1/me/summary"), who).await
+}
+
+/// The first page of actions as the app asks for it from `base`.
+async fn first_page_served(app: &TestApp, base: &str, who: &Session) -> Value {
+    get(app, &format!("{base}/api/v1/me/actions?limit=20"), who).await
+}
+
+async fn get(app: &TestApp, url: &str, who: &Session) -> Value {
     let res = app
         .client
-        .get(format!("{base}/api/v1/me/summary"))
+        .get(url)
         .bearer_auth(&who.access_token)
         .send()
         .await
@@ -40,31 +58,46 @@ async fn served(app: &TestApp, base: &str, who: &Session) -> Value {
     res.json().await.unwrap()
 }
 
-/// Reads the summary until the server remembers it (on PostgreSQL once its
-/// listener is connected) and checks it against the database each time.
+/// Reads the summary and the first page of actions until the server
+/// remembers both (on PostgreSQL once its listener is connected), checking
+/// them against the database each time; both, as one value.
 async fn remembered(app: &TestApp, who: &Session) -> Value {
     let started = Instant::now();
+    let user = UserId(who.user_id);
     loop {
         let summary = served(app, &app.url(""), who).await;
         assert_eq!(summary, from_database(app, who).await);
+        let page = first_page_served(app, &app.url(""), who).await;
+        assert_eq!(page, first_page_from_database(app, who).await);
         let today = city_date(Utc::now());
-        if app.citizens.summary(UserId(who.user_id), today).is_some() {
-            return summary;
+        if app.citizens.summary(user, today).is_some() && app.citizens.first_actions(user).is_some()
+        {
+            return json!({"summary": summary, "actions": page});
         }
-        assert!(
-            started.elapsed() < REACH,
-            "the summary was never remembered"
-        );
+        assert!(started.elapsed() < REACH, "the pages were never remembered");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
-/// After a change: the next summary (served from memory again the time
-/// after) is the database's, and differs from `before`.
+/// After a change: the next summary and first page (served from memory
+/// again the time after) are the database's, and the summary differs from
+/// `before`'s.
 async fn changed_since(app: &TestApp, who: &Session, before: &Value, what: &str) -> Value {
     let now = remembered(app, who).await;
-    assert_ne!(&now, before, "{what} did not change the summary");
-    assert_eq!(served(app, &app.url(""), who).await, now, "{what}");
+    assert_ne!(
+        now["summary"], before["summary"],
+        "{what} did not change the summary"
+    );
+    assert_eq!(
+        served(app, &app.url(""), who).await,
+        now["summary"],
+        "{what}"
+    );
+    assert_eq!(
+        first_page_served(app, &app.url(""), who).await,
+        now["actions"],
+        "{what}"
+    );
     now
 }
 
