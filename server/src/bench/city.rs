@@ -127,8 +127,8 @@ impl City {
         .map_err(|e| failed(&e))?;
         let state = AppState::new(db.clone(), config.clone()).map_err(|e| failed(&e))?;
         let base = serve(state).await?;
-        let mut unremembering = AppState::new(db.clone(), config).map_err(|e| failed(&e))?;
-        unremembering.citizens = CitizenCache::new(false);
+        let unremembering = AppState::with_citizens(db.clone(), config, CitizenCache::new(false))
+            .map_err(|e| failed(&e))?;
         let unremembered_base = serve(unremembering).await?;
         Ok(Self {
             base,

@@ -81,9 +81,22 @@ impl AppState {
     /// # Errors
     /// The JWT key is unusable.
     pub fn new(db: DatabaseConnection, config: Config) -> ServiceResult<Self> {
+        let citizens = CitizenCache::for_database(&db);
+        Self::with_citizens(db, config, citizens)
+    }
+
+    /// [`AppState::new`] with a citizen cache of the caller's (the
+    /// benchmarks' baseline server: one that never serves).
+    ///
+    /// # Errors
+    /// The JWT key is unusable.
+    pub fn with_citizens(
+        db: DatabaseConnection,
+        config: Config,
+        citizens: CitizenCache,
+    ) -> ServiceResult<Self> {
         let static_files = StaticFiles::new(&config.dist);
         let tokens = AccessTokens::new(&config.jwt_secret)?;
-        let citizens = CitizenCache::for_database(&db);
         let singles = Singles::new(db.clone(), config.binding_key.clone(), citizens.clone());
         Ok(Self {
             partner_limiter: PartnerLimiter::new(config.partner_limit),

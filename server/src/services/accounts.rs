@@ -4,7 +4,7 @@
 //! on a blocking thread so that hashing (tens of milliseconds by design) never
 //! stalls the async runtime.
 
-use super::citizen_cache::CitizenCache;
+use super::citizen_cache::{self, CitizenCache};
 use super::rate_limit::{self, Limits};
 use super::{ServiceError, ServiceResult};
 use crate::entities::users;
@@ -309,6 +309,7 @@ pub async fn set_frozen(
     let mut active: users::ActiveModel = row.into();
     active.frozen_at = Set(reason.as_ref().map(|_| Utc::now()));
     active.frozen_reason = Set(reason);
+    citizen_cache::changed(user);
     let updated = active.update(db).await?;
     citizens.forget(user);
     view_of(updated)
@@ -344,6 +345,7 @@ pub async fn set_role(
     let mut active: users::ActiveModel = row.into();
     active.role = Set(role.as_str().to_owned());
     let updated = active.update(&txn).await?;
+    citizen_cache::changed(user);
     super::audit::record(
         &txn,
         actor,

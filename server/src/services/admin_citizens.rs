@@ -5,7 +5,7 @@
 
 use super::audit::{self, AuditObject};
 use super::citizen::item_of;
-use super::citizen_cache::CitizenCache;
+use super::citizen_cache::{self, CitizenCache};
 use super::ledger::{self, AccountSpec, LedgerError, ObjectRef, TransferRequest};
 use super::rewards::vouchers;
 use super::{ServiceError, ServiceResult, accounts, bindings, sessions};
@@ -317,6 +317,9 @@ pub async fn set_frozen(
     active.frozen_at = Set(freeze.then(Utc::now));
     active.frozen_reason = Set(freeze.then(|| reason.clone()));
     let updated = active.update(&txn).await?;
+    // Recorded for the request's work as well as forgotten below: if the
+    // request is dropped while committing, the work's end still forgets.
+    citizen_cache::changed(user);
     if freeze {
         sessions::revoke_all(&txn, user).await?;
     }

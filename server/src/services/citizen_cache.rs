@@ -72,6 +72,13 @@ const SHARDS: usize = 64;
 /// How long [`listen`] waits before reconnecting after a failure.
 const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 
+/// How long nothing is remembered of the people a piece of work changed
+/// when the work was dropped before it ended: its commit may still be on
+/// its way to the database (handed to SQLite's worker thread, say), and a
+/// read before it lands must not be kept. Beyond the longest a write waits
+/// for SQLite's lock (`ledger::write`), which bounds a commit's stay.
+const UNSETTLED_FOR: Duration = Duration::from_secs(30);
+
 /// Whether a person may use the API, and as whom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Standing {
@@ -118,6 +125,9 @@ struct Shard {
     /// How many times this shard has forgotten something (the fill guard).
     forgotten: u64,
     entries: HashMap<UserId, Entry>,
+    /// People not to remember again before the instant given
+    /// ([`UNSETTLED_FOR`]).
+    unsettled: HashMap<UserId, Instant>,
 }
 
 /// Taken before reading a person from the database; a value read after it
@@ -257,6 +267,12 @@ impl CitizenCache {
         if shard.forgotten != ticket.forgotten {
             return;
         }
+        if let Some(&until) = shard.unsettled.get(&ticket.user) {
+            if Instant::now() < until {
+                return;
+            }
+            shard.unsettled.remove(&ticket.user);
+        }
         if shard.entries.len() >= CAPACITY / SHARDS
             && !shard.entries.contains_key(&ticket.user)
             && let Some(&evicted) = shard.entries.keys().next()
@@ -273,6 +289,19 @@ impl CitizenCache {
         shard.entries.remove(&user);
     }
 
+    /// Forgets `user` and keeps nothing of theirs for [`UNSETTLED_FOR`]: a
+    /// change of theirs may not have landed yet.
+    fn unsettle(&self, user: UserId) {
+        let mut shard = self.shard(user);
+        shard.forgotten += 1;
+        shard.entries.remove(&user);
+        let now = Instant::now();
+        if shard.unsettled.len() >= 1_024 {
+            shard.unsettled.retain(|_, until| *until > now);
+        }
+        shard.unsettled.insert(user, now + UNSETTLED_FOR);
+    }
+
     /// Forgets everyone: changes may have gone unheard.
     pub fn forget_all(&self) {
         for shard in &self.inner.shards {
@@ -287,11 +316,14 @@ impl CitizenCache {
     /// or dropped half-way (a timed-out request may have committed).
     pub async fn forgetting<F: Future>(&self, work: F) -> F::Output {
         let changed = Changed::default();
-        let _forget = ForgetOnDrop {
+        let mut forget = ForgetOnDrop {
             cache: self.clone(),
             changed: changed.clone(),
+            ended: false,
         };
-        CHANGED.scope(changed, work).await
+        let output = CHANGED.scope(changed, work).await;
+        forget.ended = true;
+        output
     }
 
     fn serving(&self) -> bool {
@@ -331,10 +363,13 @@ pub fn changed(user: UserId) {
     });
 }
 
-/// Forgets the recorded people when the work ends, however it ends.
+/// Forgets the recorded people when the work ends, however it ends; if it
+/// was dropped before it ended, keeps nothing of them for a while.
 struct ForgetOnDrop {
     cache: CitizenCache,
     changed: Changed,
+    /// The work ran to its end (its commit, if any, has landed).
+    ended: bool,
 }
 
 impl Drop for ForgetOnDrop {
@@ -344,7 +379,11 @@ impl Drop for ForgetOnDrop {
         users.sort_unstable();
         users.dedup();
         for user in users {
-            self.cache.forget(user);
+            if self.ended {
+                self.cache.forget(user);
+            } else {
+                self.cache.unsettle(user);
+            }
         }
     }
 }
@@ -392,9 +431,7 @@ async fn hear(listener: &mut PgListener, cache: &CitizenCache) -> String {
             received = listener.try_recv() => {
                 match received {
                     Ok(Some(notification)) => forget_listed(cache, notification.payload()),
-                    // Lost and already reconnected (and listening again):
-                    // what was sent in between is unknown.
-                    Ok(None) => cache.forget_all(),
+                    Ok(None) => return "the connection was lost".to_owned(),
                     Err(e) => return e.to_string(),
                 }
                 false
@@ -418,6 +455,11 @@ async fn hear(listener: &mut PgListener, cache: &CitizenCache) -> String {
 
 async fn connect(pool: &sea_orm::sqlx::PgPool) -> Result<PgListener, sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
+    // A lost connection must end [`hear`], never be replaced behind its
+    // back: sqlx would otherwise reconnect inside `try_recv` (or inside the
+    // probe, if the tick cancels that) and what was sent in between would
+    // be lost without anyone forgetting it.
+    listener.eager_reconnect(false);
     listener.listen(CHANNEL).await?;
     Ok(listener)
 }
@@ -588,6 +630,12 @@ mod tests {
         work.abort();
         let _ = work.await;
         assert_eq!(cache.summary(UserId(2), day), None);
+        // Its commit may still land: nothing of theirs is kept for a while,
+        // whoever else is kept meanwhile.
+        cache.keep_summary(cache.ticket(UserId(2)), day, Bytes::new());
+        assert_eq!(cache.summary(UserId(2), day), None);
+        cache.keep_summary(cache.ticket(UserId(1)), day, Bytes::new());
+        assert!(cache.summary(UserId(1), day).is_some());
 
         // Outside any work, recording does nothing (and does not fail).
         changed(UserId(3));

@@ -7,7 +7,7 @@
 //! its history and every invariant, under an id that no longer names anyone.
 
 use super::citizen::item_of;
-use super::citizen_cache::CitizenCache;
+use super::citizen_cache::{self, CitizenCache};
 use super::ledger::{self, LedgerError, ObjectRef, TransferRequest};
 use super::rewards::vouchers;
 use super::{ServiceError, ServiceResult, accounts, bindings, sessions};
@@ -153,6 +153,7 @@ pub async fn delete_account(
             erased.frozen_at = Set(Some(now));
             erased.frozen_reason = Set(Some(accounts::DELETED_REASON.to_owned()));
             erased.update(txn).await?;
+            citizen_cache::changed(user);
             sessions::revoke_all(txn, user)
                 .await
                 .map_err(|e| LedgerError::Service(Box::new(e)))?;

@@ -11,6 +11,7 @@ use crate::ingest::{CARD, City, bus_ride, city};
 use crate::review::reviewer;
 use chrono::{Duration as Days, FixedOffset, Utc};
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tanpu_core::UserId;
@@ -319,4 +320,55 @@ async fn a_credit_through_one_server_shows_in_the_summary_another_remembered() {
     let took = until_fresh_on(app, &other, rider).await;
     eprintln!("the credit reached the other server's summary in {took:?}");
     assert_ne!(served(app, &base, rider).await, before);
+    // Told, not silenced: it serves from memory again.
+    until_remembered_on(app, &other, rider).await;
+}
+
+/// Reads `other`'s summary until it serves it from memory again.
+async fn until_remembered_on(app: &TestApp, other: &OtherServer, who: &Session) {
+    let started = Instant::now();
+    let base = format!("http://{}", other.addr);
+    while other
+        .citizens
+        .summary(UserId(who.user_id), city_date(Utc::now()))
+        .is_none()
+    {
+        assert_eq!(served(app, &base, who).await, from_database(app, who).await);
+        assert!(
+            started.elapsed() < REACH,
+            "the other server never served from memory again"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_whose_listener_was_cut_never_serves_what_it_missed() {
+    let city = city().await;
+    let app = &city.app;
+    if app.database_url.starts_with("sqlite:") {
+        eprintln!(
+            "note: a_server_whose_listener_was_cut_never_serves_what_it_missed skipped: \
+             only PostgreSQL has listeners; the suite runs again on it"
+        );
+        return;
+    }
+    let rider = &city.rider;
+    let other = app.other_server().await;
+    until_remembered_on(app, &other, rider).await;
+
+    // Every session of the database but this one ends — the other
+    // server's listener among them — and a credit goes through the first
+    // server at once: its notice may go out while nobody listens.
+    app.db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+    city.send(&bus_ride("CUT-1", CARD, 6.0, 30)).await;
+    let took = until_fresh_on(app, &other, rider).await;
+    eprintln!("after the cut, the other server served the credit in {took:?}");
+    until_remembered_on(app, &other, rider).await;
 }
