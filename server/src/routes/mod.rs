@@ -68,8 +68,8 @@ pub struct AppState {
     pub singles: Singles,
     /// Each partner's ingest budget (records per second, in memory).
     pub partner_limiter: PartnerLimiter,
-    /// People's standing between requests ([`CitizenCache`]); a handler
-    /// that changes someone's role or frozen flag forgets them here.
+    /// What this server remembers of each citizen between requests
+    /// (standing, summary, first page of actions: [`CitizenCache`]).
     pub citizens: CitizenCache,
 }
 

@@ -187,46 +187,32 @@ impl CitizenCache {
     /// `user`'s standing, if remembered, fresh, and the cache is serving.
     #[must_use]
     pub fn standing(&self, user: UserId) -> Option<Standing> {
-        if !self.serving() {
-            return None;
-        }
-        let shard = self.shard(user);
-        shard
-            .entries
-            .get(&user)?
-            .standing
-            .as_ref()?
-            .fresh()
-            .copied()
+        self.recall(user, |entry| entry.standing.as_ref()?.fresh().copied())
     }
 
     /// `user`'s summary for city day `day` as JSON, if remembered, fresh,
     /// and the cache is serving.
     #[must_use]
     pub fn summary(&self, user: UserId, day: NaiveDate) -> Option<Bytes> {
-        if !self.serving() {
-            return None;
-        }
-        let shard = self.shard(user);
-        let (of_day, json) = shard.entries.get(&user)?.summary.as_ref()?.fresh()?;
-        (*of_day == day).then(|| json.clone())
+        self.recall(user, |entry| {
+            let (of_day, json) = entry.summary.as_ref()?.fresh()?;
+            (*of_day == day).then(|| json.clone())
+        })
     }
 
     /// The first page of `user`'s actions as JSON, if remembered, fresh,
     /// and the cache is serving.
     #[must_use]
     pub fn first_actions(&self, user: UserId) -> Option<Bytes> {
+        self.recall(user, |entry| entry.first_actions.as_ref()?.fresh().cloned())
+    }
+
+    /// What `pick` finds in `user`'s entry, if the cache is serving.
+    fn recall<T>(&self, user: UserId, pick: impl FnOnce(&Entry) -> Option<T>) -> Option<T> {
         if !self.serving() {
             return None;
         }
-        let shard = self.shard(user);
-        shard
-            .entries
-            .get(&user)?
-            .first_actions
-            .as_ref()?
-            .fresh()
-            .cloned()
+        pick(self.shard(user).entries.get(&user)?)
     }
 
     /// Call before reading `user` from the database.

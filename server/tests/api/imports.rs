@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 /// A ride of `km` that started `hours_ago` hours ago, as a CSV row.
-fn csv_ride(id: &str, card: &str, km: &str, hours_ago: i64) -> String {
+pub(crate) fn csv_ride(id: &str, card: &str, km: &str, hours_ago: i64) -> String {
     let city = FixedOffset::east_opt(8 * 3600).unwrap();
     let start = (Utc::now() - Duration::hours(hours_ago)).with_timezone(&city);
     let end = start + Duration::minutes(22);
@@ -18,7 +18,7 @@ fn csv_ride(id: &str, card: &str, km: &str, hours_ago: i64) -> String {
     )
 }
 
-async fn upload(
+pub(crate) async fn upload(
     city: &crate::ingest::City,
     admin: &crate::helpers::Session,
     format: &str,
@@ -43,7 +43,7 @@ async fn upload(
 }
 
 /// Polls the import until it is no longer running.
-async fn finished(
+pub(crate) async fn finished(
     city: &crate::ingest::City,
     admin: &crate::helpers::Session,
     id: &Value,

@@ -71,6 +71,21 @@ async fn remembered(app: &TestApp, server: &OtherServer, who: &Session) -> Stand
     }
 }
 
+/// An administrator freezes `citizen` through `app`.
+async fn freeze(app: &TestApp, admin: &Session, citizen: &Session) {
+    let frozen = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/admin/citizens/{}/freeze", citizen.user_id),
+            admin,
+        )
+        .json(&json!({"reason": "card reported stolen"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(frozen.status(), StatusCode::OK);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_of_standing_through_one_server_reaches_another_at_once() {
     let app = spawn_app().await;
@@ -92,17 +107,7 @@ async fn a_change_of_standing_through_one_server_reaches_another_at_once() {
         }
     );
 
-    let frozen = app
-        .authed(
-            Method::POST,
-            &format!("/api/v1/admin/citizens/{}/freeze", citizen.user_id),
-            &admin,
-        )
-        .json(&json!({"reason": "card reported stolen"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(frozen.status(), StatusCode::OK);
+    freeze(&app, &admin, &citizen).await;
     // The server that froze them forgot them with its commit.
     assert_eq!(
         app.authed(Method::GET, "/api/v1/me", &citizen)
@@ -178,17 +183,7 @@ async fn a_freeze_locks_out_tokens_the_server_had_remembered() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let frozen = app
-        .authed(
-            Method::POST,
-            &format!("/api/v1/admin/citizens/{}/freeze", citizen.user_id),
-            &admin,
-        )
-        .json(&json!({"reason": "card reported stolen"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(frozen.status(), StatusCode::OK);
+    freeze(&app, &admin, &citizen).await;
     let me = app
         .authed(Method::GET, "/api/v1/me", &citizen)
         .send()

@@ -7,6 +7,7 @@
 //! computed straight from the database.
 
 use crate::helpers::{OtherServer, Session, TestApp};
+use crate::imports::{csv_ride, finished, upload};
 use crate::ingest::{CARD, City, bus_ride, city};
 use crate::review::reviewer;
 use chrono::{Duration as Days, FixedOffset, Utc};
@@ -113,52 +114,16 @@ async fn post(app: &TestApp, who: &Session, path: &str, body: &Value) -> Value {
     res.json().await.unwrap()
 }
 
-/// A CSV file of one ride of `km` on `card` an hour ago.
-fn csv_of_one_ride(id: &str, card: &str, km: &str) -> String {
-    let city = FixedOffset::east_opt(8 * 3600).unwrap();
-    let start = (Utc::now() - Days::hours(3)).with_timezone(&city);
-    format!(
-        "external_id,kind,subject_type,subject_value,started_at,ended_at,quantity,unit,route,district\n\
-         {id},bus_ride,transit_card,{card},{},{},{km},km,K5,东昌府区\n",
-        start.to_rfc3339(),
-        (start + Days::minutes(22)).to_rfc3339()
-    )
-}
-
-async fn import(city: &City, admin: &Session, file: String) {
-    let app = &city.app;
-    let res = app
-        .authed(
-            Method::POST,
-            &format!(
-                "/api/v1/admin/partners/{}/imports?format=csv&name=rides.csv",
-                city.bus.id
-            ),
-            admin,
-        )
-        .body(file)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::ACCEPTED);
-    let id = res.json::<Value>().await.unwrap()["id"].clone();
-    let started = Instant::now();
-    loop {
-        let view: Value = app
-            .authed(Method::GET, &format!("/api/v1/admin/imports/{id}"), admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if view["status"] != "running" {
-            assert_eq!(view["status"], "done", "{view}");
-            return;
-        }
-        assert!(started.elapsed() < REACH * 6, "the import did not finish");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+/// Imports a CSV file of one ride through the admin API and waits for it.
+async fn import_one_ride(city: &City, admin: &Session, id: &str, card: &str) {
+    let file = format!(
+        "external_id,kind,subject_type,subject_value,started_at,ended_at,quantity,unit,route,district\n{}",
+        csv_ride(id, card, "3.5", 3)
+    );
+    let (status, started) = upload(city, admin, "csv", file).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let view = finished(city, admin, &started["id"]).await;
+    assert_eq!(view["status"], "done", "{view}");
 }
 
 #[tokio::test]
@@ -247,7 +212,7 @@ async fn every_change_of_a_citizen_shows_in_their_next_summary() {
     summary = changed_since(app, rider, &summary, "a redemption").await;
 
     // A file import, credited batch by batch in the background.
-    import(&city, &admin, csv_of_one_ride("FRESH-4", CARD, "3.5")).await;
+    import_one_ride(&city, &admin, "FRESH-4", CARD).await;
     summary = changed_since(app, rider, &summary, "an import").await;
 
     // Records of a card nobody had bound, credited when the rider binds it.
