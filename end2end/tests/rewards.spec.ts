@@ -86,8 +86,18 @@ async function citizenFlow(page: Page, request: APIRequestContext, who: Citizen,
   });
   const redeemAnswer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/rewards/${id}/redeem`));
   const refetched = page.waitForResponse((r) => r.url().endsWith('/api/v1/rewards'));
+  // The second tap must meet the step while its request is in flight, as
+  // on a phone network: held back until both taps are in. (Answered
+  // sooner, the second tap lands on the page under the closed step, and
+  // takes the focus there.)
+  const redeemPath = `**/api/v1/rewards/${id}/redeem`;
+  await page.route(redeemPath, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
   await dialog.getByRole('button', { name: '确认兑换' }).dblclick();
   const answer = await redeemAnswer;
+  await page.unroute(redeemPath);
   expect(answer.status()).toBe(201);
   const redemption = await answer.json();
   expect(redemption.replayed).toBe(false);
