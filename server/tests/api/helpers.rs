@@ -162,6 +162,19 @@ impl TestApp {
     }
 }
 
+/// Ends every session on the test database but the caller's, as a restart,
+/// a failover or `pg_terminate_backend` by an administrator does.
+pub async fn end_sessions(app: &TestApp) {
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+}
+
 /// Writes a file into the app's dist folder.
 pub fn write_dist_file(dist: &Path, name: &str, contents: &str) {
     std::fs::write(dist.join(name), contents).expect("write dist file");

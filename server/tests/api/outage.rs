@@ -17,11 +17,11 @@
 
 use crate::helpers::{
     TestApp, assert_ledger_matches_actions, bound_citizen, bus_ride_record, create_admin,
-    create_partner, minted_token, spawn_app, spawn_app_via,
+    create_partner, end_sessions, minted_token, spawn_app, spawn_app_via,
 };
 use reqwest::{Method, StatusCode};
 use sea_orm::sqlx::{self, Connection};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -322,18 +322,6 @@ async fn the_database_going_away_gives_503_and_the_server_recovers_with_nothing_
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["ok"], true, "{report}");
     assert_ledger_matches_actions(&app.db, &Default::default()).await;
-}
-
-/// Ends every session on the test database but the caller's, as a restart,
-/// a failover or `pg_terminate_backend` by an administrator does.
-async fn end_sessions(app: &TestApp) {
-    app.db
-        .execute_unprepared(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
-        )
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

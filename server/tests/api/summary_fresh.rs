@@ -6,13 +6,12 @@
 //! as soon as the notice arrives. Each page read here is compared with one
 //! computed straight from the database.
 
-use crate::helpers::{OtherServer, Session, TestApp};
+use crate::helpers::{OtherServer, Session, TestApp, end_sessions};
 use crate::imports::{csv_ride, finished, upload};
 use crate::ingest::{CARD, City, bus_ride, city};
 use crate::review::reviewer;
 use chrono::{Duration as Days, FixedOffset, Utc};
 use reqwest::{Method, StatusCode};
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tanpu_core::UserId;
@@ -264,22 +263,8 @@ async fn a_credit_through_one_server_shows_in_the_summary_another_remembered() {
     let rider = &city.rider;
     let other = app.other_server().await;
     let base = format!("http://{}", other.addr);
-    let started = Instant::now();
-    let before = loop {
-        let summary = served(app, &base, rider).await;
-        if other
-            .citizens
-            .summary(UserId(rider.user_id), city_date(Utc::now()))
-            .is_some()
-        {
-            break summary;
-        }
-        assert!(
-            started.elapsed() < REACH,
-            "the other server never remembered"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    };
+    until_remembered_on(app, &other, rider).await;
+    let before = served(app, &base, rider).await;
 
     city.send(&bus_ride("ELSEWHERE-1", CARD, 6.0, 30)).await;
     let took = until_fresh_on(app, &other, rider).await;
@@ -325,13 +310,7 @@ async fn a_server_whose_listener_was_cut_never_serves_what_it_missed() {
     // Every session of the database but this one ends — the other
     // server's listener among them — and a credit goes through the first
     // server at once: its notice may go out while nobody listens.
-    app.db
-        .execute_unprepared(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
-        )
-        .await
-        .unwrap();
+    end_sessions(app).await;
     city.send(&bus_ride("CUT-1", CARD, 6.0, 30)).await;
     let took = until_fresh_on(app, &other, rider).await;
     eprintln!("after the cut, the other server served the credit in {took:?}");
