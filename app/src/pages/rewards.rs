@@ -13,6 +13,7 @@ use crate::display::{balance_change, now, points, spend_question, when};
 use crate::i18n::{Msg, category_msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tanpu_core::RewardId;
@@ -27,6 +28,14 @@ struct Confirming {
 }
 
 type RedeemAction = Action<(RewardId, String), Result<Redemption, ApiError>>;
+
+/// How long after a redemption is answered the page ignores taps. The step
+/// closes and the voucher appears above the catalogue the moment the answer
+/// arrives; the second tap of a double tap, landing a moment later, would
+/// otherwise hit whatever now lies under the finger: open another reward's
+/// step, or take the focus from the voucher. Nobody reads the new page and
+/// taps deliberately this fast.
+const GHOST_TAP_MS: f64 = 500.0;
 
 /// Everything a reward card needs from the page.
 #[derive(Clone, Copy)]
@@ -83,8 +92,19 @@ pub fn Rewards() -> impl IntoView {
                 .await
         }
     });
+    // When the last redemption was answered (ms since the epoch).
+    let answered_at = StoredValue::new(f64::NEG_INFINITY);
+    let swallow_ghost_tap = move |ev: MouseEvent| {
+        if js_sys::Date::now() - answered_at.get_value() < GHOST_TAP_MS {
+            // Neither the focus moves (mousedown) nor anything activates
+            // (click): both are stopped on their way down to the target.
+            ev.prevent_default();
+            ev.stop_propagation();
+        }
+    };
     Effect::new(move |_| match redeem.value().get() {
         Some(Ok(done)) => {
+            answered_at.set_value(js_sys::Date::now());
             confirming.set(None);
             issued.set(Some(done.voucher));
             catalogue.refetch();
@@ -102,42 +122,44 @@ pub fn Rewards() -> impl IntoView {
     };
 
     view! {
-        <h1>{i18n.tr(Msg::RewardsTitle)}</h1>
-        <p class="lead">{i18n.tr(Msg::RewardsLead)}</p>
-        {move || if signed_in.get() {
-            view! {
-                <p class="stat balance">
-                    <span class="stat-label">{i18n.tr(Msg::HomeBalance)}</span>
-                    <span class="stat-value">{move || balance.get().map_or_else(|| "…".to_owned(), points)}</span>
-                </p>
-            }.into_any()
-        } else {
-            view! {
-                <p class="notice notice-ok">
-                    {i18n.tr(Msg::SignInToRedeem)} " "
-                    <A href="/login">{i18n.tr(Msg::NavLogin)}</A>
-                </p>
-            }.into_any()
-        }}
-        {move || issued.get().map(|voucher| view! { <Issued voucher /> })}
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match catalogue.await {
-                    Ok(list) if list.rewards.is_empty() => {
-                        view! { <p>{i18n.tr(Msg::RewardsEmpty)}</p> }.into_any()
+        <div on:mousedown:capture=swallow_ghost_tap on:click:capture=swallow_ghost_tap>
+            <h1>{i18n.tr(Msg::RewardsTitle)}</h1>
+            <p class="lead">{i18n.tr(Msg::RewardsLead)}</p>
+            {move || if signed_in.get() {
+                view! {
+                    <p class="stat balance">
+                        <span class="stat-label">{i18n.tr(Msg::HomeBalance)}</span>
+                        <span class="stat-value">{move || balance.get().map_or_else(|| "…".to_owned(), points)}</span>
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="notice notice-ok">
+                        {i18n.tr(Msg::SignInToRedeem)} " "
+                        <A href="/login">{i18n.tr(Msg::NavLogin)}</A>
+                    </p>
+                }.into_any()
+            }}
+            {move || issued.get().map(|voucher| view! { <Issued voucher /> })}
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match catalogue.await {
+                        Ok(list) if list.rewards.is_empty() => {
+                            view! { <p>{i18n.tr(Msg::RewardsEmpty)}</p> }.into_any()
+                        }
+                        Ok(list) => RewardCategory::ALL
+                            .into_iter()
+                            .filter_map(|category| {
+                                let rewards: Vec<RewardView> = list.rewards.iter().filter(|r| r.category == category).cloned().collect();
+                                (!rewards.is_empty()).then(|| view! { <CategorySection category rewards shop /> })
+                            })
+                            .collect_view()
+                            .into_any(),
+                        Err(error) => view! { <LoadError error on_retry=move || catalogue.refetch() /> }.into_any(),
                     }
-                    Ok(list) => RewardCategory::ALL
-                        .into_iter()
-                        .filter_map(|category| {
-                            let rewards: Vec<RewardView> = list.rewards.iter().filter(|r| r.category == category).cloned().collect();
-                            (!rewards.is_empty()).then(|| view! { <CategorySection category rewards shop /> })
-                        })
-                        .collect_view()
-                        .into_any(),
-                    Err(error) => view! { <LoadError error on_retry=move || catalogue.refetch() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </div>
     }
 }
 
