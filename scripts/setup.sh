@@ -46,6 +46,13 @@ if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q "version 116"; 
   cargo install wasm-opt --locked --version "$WASM_OPT_VERSION"
 fi
 
+# Brotli compresses the web app's files once at build time (build-web.sh).
+if ! command -v brotli >/dev/null 2>&1; then
+  say "installing Debian's brotli"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+fi
+
 # PostgreSQL is preinstalled on this kind of machine; start it if it is down.
 if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   say "starting PostgreSQL"

@@ -55,6 +55,47 @@ async fn text_assets_are_compressed_when_the_client_accepts_it() {
     assert_eq!(res.headers()["content-encoding"], "gzip");
 }
 
+/// `scripts/build-web.sh` writes `<file>.br` and `<file>.gz` beside each
+/// hashed asset: those bytes go out as they are, to a client that accepts
+/// their encoding, instead of being compressed again on every load.
+#[tokio::test]
+async fn precompressed_assets_are_sent_as_built() {
+    let app = spawn_app().await;
+    let wasm = "tanpu-frontend-0123456789abcdef_bg.wasm";
+    write_dist_file(app.dist.path(), wasm, &"\0asm".repeat(400));
+    write_dist_file(
+        app.dist.path(),
+        &format!("{wasm}.br"),
+        "built with brotli -q 11",
+    );
+    write_dist_file(app.dist.path(), &format!("{wasm}.gz"), "built with gzip -9");
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br, zstd", "br", "built with brotli -q 11"),
+        ("gzip, deflate", "gzip", "built with gzip -9"),
+    ] {
+        let res = app
+            .client
+            .get(app.url(&format!("/{wasm}")))
+            .header("accept-encoding", accepted)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{accepted}");
+        assert_eq!(res.headers()["content-encoding"], encoding, "{accepted}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/wasm",
+            "{accepted}"
+        );
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{accepted}"
+        );
+        assert_eq!(res.text().await.unwrap(), body, "{accepted}");
+    }
+}
+
 #[tokio::test]
 async fn every_answer_is_hardened_and_the_page_allows_only_its_own_loader() {
     let app = spawn_app().await;
