@@ -6,7 +6,7 @@
 use gloo_net::http::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tanpu_core::api::{ErrorBody, ErrorCode, PublicStats, RewardList};
+use tanpu_core::api::{ErrorBody, ErrorCode};
 use wasm_bindgen::JsValue;
 
 /// Why a call failed.
@@ -170,16 +170,6 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     let body = encode(body)?;
     let (status, text) = exchange(method, path, body.as_deref(), token, None).await?;
     decode(status, &text)
-}
-
-/// `GET /api/v1/public/stats`.
-pub async fn public_stats() -> Result<PublicStats, ApiError> {
-    send::<NoBody, _>(Method::GET, "/api/v1/public/stats", None, None).await
-}
-
-/// `GET /api/v1/rewards`: the catalogue, for everyone.
-pub async fn rewards() -> Result<RewardList, ApiError> {
-    send::<NoBody, _>(Method::GET, "/api/v1/rewards", None, None).await
 }
 
 /// A fresh `Idempotency-Key`: 128 random bits from the browser's

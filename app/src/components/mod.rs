@@ -3,6 +3,7 @@
 pub mod action_row;
 pub mod admin_nav;
 pub mod data_table;
+pub mod fetched;
 pub mod footer;
 pub mod form;
 pub mod header;

@@ -1,13 +1,10 @@
 //! `/actions/{id}`: one action and, in plain words, how its points were
 //! calculated — or why it earned none.
 
-use crate::api::NoBody;
-use crate::components::load_error::{LoadError, Loading};
+use crate::components::fetched::{fetch, loaded};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::{amount, kind_name, when};
 use crate::i18n::{Lang, Msg, decision_reason_msg, status_msg, use_i18n};
-use crate::session::use_auth;
-use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -22,26 +19,15 @@ pub fn ActionDetail() -> impl IntoView {
 
 #[component]
 fn DetailView() -> impl IntoView {
-    let auth = use_auth();
     let i18n = use_i18n();
     let params = use_params_map();
-    let detail = LocalResource::new(move || {
+    let detail = fetch(move || {
         let id = params.read().get("id").unwrap_or_default();
-        async move {
-            auth.call::<NoBody, Detail>(Method::GET, &format!("/api/v1/me/actions/{id}"), None)
-                .await
-        }
+        format!("/api/v1/me/actions/{id}")
     });
     view! {
         <h1>{i18n.tr(Msg::DetailTitle)}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <DetailBody detail /> }.into_any(),
-                    Err(error) => view! { <LoadError error on_retry=move || detail.refetch() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(detail, |detail: Detail| view! { <DetailBody detail /> }.into_any())}
         <p><A href="/actions">{i18n.tr(Msg::BackToActions)}</A></p>
     }
 }

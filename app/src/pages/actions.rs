@@ -3,7 +3,7 @@
 
 use crate::api::NoBody;
 use crate::components::action_row::ActionRow;
-use crate::components::load_error::{LoadError, Loading};
+use crate::components::fetched::{fetch, loaded};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::kind_name;
 use crate::i18n::{Msg, use_i18n};
@@ -48,13 +48,7 @@ fn ActionList() -> impl IntoView {
         format!("/api/v1/me/actions?{}", params.join("&"))
     };
     // The first page follows the filters.
-    let first = LocalResource::new(move || {
-        let path = query(None);
-        async move {
-            auth.call::<NoBody, ActionPage>(Method::GET, &path, None)
-                .await
-        }
-    });
+    let first = fetch(move || query(None));
     let more = Action::new_local(move |path: &String| {
         let path = path.clone();
         async move {
@@ -110,32 +104,25 @@ fn ActionList() -> impl IntoView {
                 <input id="filter-month" type="month" bind:value=month />
             </div>
         </form>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match first.await {
-                    Ok(page) => {
-                        items.set(page.items);
-                        next.set(page.next_before_id);
-                        view! {
-                            <Show when=move || !items.get().is_empty() fallback=move || view! { <p>{i18n.tr(Msg::NoMatches)}</p> }>
-                                <ul class="action-list" aria-label=i18n.tr(Msg::ActionsTitle)>
-                                    <For each=move || items.get() key=|item| item.id let:item>
-                                        <ActionRow item />
-                                    </For>
-                                </ul>
-                            </Show>
-                            <Show when=move || next.get().is_some()>
-                                <button type="button" class="secondary" disabled=move || more.pending().get()
-                                    on:click=move |_| { more.dispatch(query(next.get())); }>
-                                    {i18n.tr(Msg::LoadMore)}
-                                </button>
-                            </Show>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <LoadError error on_retry=move || first.refetch() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(first, move |page: ActionPage| {
+            items.set(page.items);
+            next.set(page.next_before_id);
+            view! {
+                <Show when=move || !items.get().is_empty() fallback=move || view! { <p>{i18n.tr(Msg::NoMatches)}</p> }>
+                    <ul class="action-list" aria-label=i18n.tr(Msg::ActionsTitle)>
+                        <For each=move || items.get() key=|item| item.id let:item>
+                            <ActionRow item />
+                        </For>
+                    </ul>
+                </Show>
+                <Show when=move || next.get().is_some()>
+                    <button type="button" class="secondary" disabled=move || more.pending().get()
+                        on:click=move |_| { more.dispatch(query(next.get())); }>
+                        {i18n.tr(Msg::LoadMore)}
+                    </button>
+                </Show>
+            }
+            .into_any()
+        })}
     }
 }

@@ -1,15 +1,14 @@
 //! `/`: the landing page for visitors, the citizen's dashboard once signed
 //! in.
 
-use crate::api::NoBody;
 use crate::components::action_row::ActionRow;
-use crate::components::load_error::{LoadError, Loading};
+use crate::components::fetched::{fetch, loaded};
+use crate::components::load_error::Loading;
 use crate::components::week_chart::WeekChart;
 use crate::display::trees;
 use crate::i18n::{Msg, use_i18n};
 use crate::pages::landing::Landing;
 use crate::session::{SessionState, use_auth};
-use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tanpu_core::api::MeSummary;
@@ -35,21 +34,11 @@ pub fn Home() -> impl IntoView {
 fn Dashboard() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
-    let summary = LocalResource::new(move || async move {
-        auth.call::<NoBody, MeSummary>(Method::GET, "/api/v1/me/summary", None)
-            .await
-    });
+    let summary = fetch(|| "/api/v1/me/summary".to_owned());
     let nickname = move || auth.user().map(|u| u.nickname).unwrap_or_default();
     view! {
         <h1>{i18n.tr(Msg::Hello)} {nickname}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(summary) => view! { <SummaryView summary /> }.into_any(),
-                    Err(error) => view! { <LoadError error on_retry=move || summary.refetch() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(summary, |summary: MeSummary| view! { <SummaryView summary /> }.into_any())}
     }
 }
 

@@ -2,11 +2,9 @@
 //! and every rule in force with its figures and sources, read from
 //! `GET /api/v1/public/rules` so the page always says what the server does.
 
-use crate::api::{self, NoBody};
-use crate::components::load_error::{LoadError, Loading};
+use crate::components::fetched::{fetch, loaded};
 use crate::display::kind_name;
 use crate::i18n::{I18n, Lang, Msg, unit_msg, use_i18n};
-use gloo_net::http::Method;
 use leptos::prelude::*;
 use tanpu_core::api::{PublicRules, RuleInForce};
 use tanpu_core::format::thousandths;
@@ -17,9 +15,7 @@ use tanpu_core::rules::{PointMethod, Reduction, Text};
 pub fn HowItWorks() -> impl IntoView {
     let i18n = use_i18n();
     let t = move |m| i18n.tr(m);
-    let rules = LocalResource::new(|| {
-        api::send::<NoBody, PublicRules>(Method::GET, "/api/v1/public/rules", None, None)
-    });
+    let rules = fetch(|| "/api/v1/public/rules".to_owned());
     view! {
         <article class="prose">
             <h1>{t(Msg::HowTitle)}</h1>
@@ -32,14 +28,9 @@ pub fn HowItWorks() -> impl IntoView {
                 <li>{t(Msg::HowStep4)}</li>
             </ol>
             <h2>{t(Msg::RulesInForce)}</h2>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match rules.await {
-                        Ok(list) => list.rules.into_iter().map(|rule| view! { <RuleCard rule /> }).collect_view().into_any(),
-                        Err(error) => view! { <LoadError error on_retry=move || rules.refetch() /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(rules, |list: PublicRules| {
+                list.rules.into_iter().map(|rule| view! { <RuleCard rule /> }).collect_view().into_any()
+            })}
             <h2>{t(Msg::HowHonestyTitle)}</h2>
             <p>{t(Msg::HowHonesty)}</p>
         </article>

@@ -1,7 +1,6 @@
 //! The public landing page: what Tanpu is, and what the city has achieved.
 
-use crate::api;
-use crate::components::load_error::{LoadError, Loading};
+use crate::components::fetched::{fetch, loaded};
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_auth;
 use leptos::prelude::*;
@@ -14,7 +13,7 @@ use tanpu_core::format::group_thousands;
 pub fn Landing() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let stats = LocalResource::new(api::public_stats);
+    let stats = fetch(|| "/api/v1/public/stats".to_owned());
     view! {
         <section class="hero">
             <h1>{i18n.tr(Msg::HeroTitle)}</h1>
@@ -25,16 +24,7 @@ pub fn Landing() -> impl IntoView {
         </section>
         <section class="totals" aria-labelledby="totals-title">
             <h2 id="totals-title">{i18n.tr(Msg::CityTotals)}</h2>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match stats.await {
-                        Ok(totals) => view! { <CityTotals totals /> }.into_any(),
-                        Err(error) => {
-                            view! { <LoadError error on_retry=move || stats.refetch() /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            {loaded(stats, |totals: PublicStats| view! { <CityTotals totals /> }.into_any())}
         </section>
         <p class="more">
             <A href="/how-it-works">{i18n.tr(Msg::LearnHow)}</A>

@@ -2,9 +2,8 @@
 //! among the citizens who chose to take part. It shows nicknames only; the
 //! switch to take part says so next to it.
 
-use crate::api::NoBody;
+use crate::components::fetched::{fetch, loaded};
 use crate::components::form::{FormError, show_api_error};
-use crate::components::load_error::{LoadError, Loading};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::your_rank;
 use crate::i18n::{Msg, use_i18n};
@@ -24,15 +23,14 @@ fn BoardPage() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
     let period = RwSignal::new(LeaderboardPeriod::Week);
-    let board = LocalResource::new(move || {
-        let path = format!(
+    let board = fetch(move || {
+        format!(
             "/api/v1/leaderboard?period={}",
             match period.get() {
                 LeaderboardPeriod::Week => "week",
                 LeaderboardPeriod::Month => "month",
             }
-        );
-        async move { auth.call::<NoBody, Board>(Method::GET, &path, None).await }
+        )
     });
     // The switch follows the server: what the last answer said.
     let opted_in = RwSignal::new(false);
@@ -82,17 +80,10 @@ fn BoardPage() -> impl IntoView {
             {tab(LeaderboardPeriod::Week, Msg::PeriodWeek)}
             {tab(LeaderboardPeriod::Month, Msg::PeriodMonth)}
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match board.await {
-                    Ok(b) => {
-                        opted_in.set(b.opted_in);
-                        view! { <BoardTable board=b /> }.into_any()
-                    }
-                    Err(error) => view! { <LoadError error on_retry=move || board.refetch() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(board, move |b: Board| {
+            opted_in.set(b.opted_in);
+            view! { <BoardTable board=b /> }.into_any()
+        })}
     }
 }
 

@@ -2,8 +2,8 @@
 //! their password, signing out.
 
 use crate::api::NoBody;
+use crate::components::fetched::{fetch, loaded};
 use crate::components::form::{FormError, TextField, show_api_error};
-use crate::components::load_error::LoadError;
 use crate::components::require_sign_in::RequireSignIn;
 use crate::i18n::{Msg, field_error_msg, use_i18n};
 use crate::session::use_auth;
@@ -78,10 +78,7 @@ fn subject_label(kind: SubjectType) -> Msg {
 fn Bindings() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
-    let list = LocalResource::new(move || async move {
-        auth.call::<NoBody, BindingList>(Method::GET, "/api/v1/me/bindings", None)
-            .await
-    });
+    let list = fetch(|| "/api/v1/me/bindings".to_owned());
 
     let kind = RwSignal::new(SubjectType::TransitCard);
     let value = RwSignal::new(String::new());
@@ -140,44 +137,39 @@ fn Bindings() -> impl IntoView {
         <section aria-labelledby="bindings-title" class="card">
             <h2 id="bindings-title">{i18n.tr(Msg::BindingsTitle)}</h2>
             <p class="muted">{i18n.tr(Msg::BindingsHelp)}</p>
-            <Suspense fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(BindingList { bindings }) if bindings.is_empty() => {
-                            view! { <p>{i18n.tr(Msg::BindingsEmpty)}</p> }.into_any()
-                        }
-                        Ok(BindingList { bindings }) => view! {
-                            <ul class="bindings" aria-labelledby="bindings-title">
-                                {bindings
-                                    .into_iter()
-                                    .map(|b| {
-                                        let id = b.id.0;
-                                        let masked = b.masked.clone();
-                                        view! {
-                                            <li>
-                                                <span class="binding-kind">{i18n.tr(subject_label(b.kind))}</span>
-                                                <span class="binding-value">{b.masked}</span>
-                                                <button
-                                                    type="button"
-                                                    class="link-button"
-                                                    aria-label=move || format!("{} {}", i18n.t(Msg::Unbind), masked)
-                                                    on:click=move |_| {
-                                                        remove.dispatch(id);
-                                                    }
-                                                >
-                                                    {i18n.tr(Msg::Unbind)}
-                                                </button>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <LoadError error on_retry=move || list.refetch() /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(list, move |BindingList { bindings }| {
+                if bindings.is_empty() {
+                    return view! { <p>{i18n.tr(Msg::BindingsEmpty)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="bindings" aria-labelledby="bindings-title">
+                        {bindings
+                            .into_iter()
+                            .map(|b| {
+                                let id = b.id.0;
+                                let masked = b.masked.clone();
+                                view! {
+                                    <li>
+                                        <span class="binding-kind">{i18n.tr(subject_label(b.kind))}</span>
+                                        <span class="binding-value">{b.masked}</span>
+                                        <button
+                                            type="button"
+                                            class="link-button"
+                                            aria-label=move || format!("{} {}", i18n.t(Msg::Unbind), masked)
+                                            on:click=move |_| {
+                                                remove.dispatch(id);
+                                            }
+                                        >
+                                            {i18n.tr(Msg::Unbind)}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            })}
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
                 <div class="field">

@@ -7,7 +7,7 @@
 //! once.
 
 use crate::api::{self, ApiError, NoBody};
-use crate::components::load_error::{LoadError, Loading};
+use crate::components::fetched::{fetch, fetch_when, loaded};
 use crate::components::voucher_card::VoucherCard;
 use crate::display::{balance_change, now, points, spend_question, when};
 use crate::i18n::{Msg, category_msg, use_i18n};
@@ -17,7 +17,9 @@ use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tanpu_core::RewardId;
-use tanpu_core::api::{ErrorCode, MeSummary, Redemption, RewardCategory, RewardView, VoucherView};
+use tanpu_core::api::{
+    ErrorCode, MeSummary, Redemption, RewardCategory, RewardList, RewardView, VoucherView,
+};
 
 /// What the redemption step is about: the reward and the key of this one
 /// attempt.
@@ -41,7 +43,7 @@ const GHOST_TAP_MS: f64 = 500.0;
 #[derive(Clone, Copy)]
 struct Shop {
     signed_in: Memo<bool>,
-    balance: Signal<Option<i64>>,
+    balance: Memo<Option<i64>>,
     confirming: RwSignal<Option<Confirming>>,
     error: RwSignal<Option<Msg>>,
     redeem: RedeemAction,
@@ -68,20 +70,14 @@ pub fn Rewards() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
     let signed_in = Memo::new(move |_| auth.user().is_some());
-    let catalogue = LocalResource::new(api::rewards);
-    let summary = LocalResource::new(move || {
-        let signed_in = signed_in.get();
-        async move {
-            if !signed_in {
-                return None;
-            }
-            auth.call::<NoBody, MeSummary>(Method::GET, "/api/v1/me/summary", None)
-                .await
-                .ok()
-                .map(|s| s.balance.0)
-        }
+    let catalogue = fetch(|| "/api/v1/rewards".to_owned());
+    let summary = fetch_when(move || signed_in.get().then(|| "/api/v1/me/summary".to_owned()));
+    // The last balance known stays on screen while a new one is on its way
+    // (after a redemption), rather than blinking to "…".
+    let balance = Memo::new(move |last: Option<&Option<i64>>| {
+        let known = last.copied().flatten().filter(|_| signed_in.get());
+        summary.value::<MeSummary>().map(|s| s.balance.0).or(known)
     });
-    let balance = Signal::derive(move || summary.get().flatten());
     let confirming = RwSignal::new(None::<Confirming>);
     let error = RwSignal::new(None::<Msg>);
     let issued = RwSignal::new(None::<VoucherView>);
@@ -141,24 +137,19 @@ pub fn Rewards() -> impl IntoView {
                 }.into_any()
             }}
             {move || issued.get().map(|voucher| view! { <Issued voucher /> })}
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match catalogue.await {
-                        Ok(list) if list.rewards.is_empty() => {
-                            view! { <p>{i18n.tr(Msg::RewardsEmpty)}</p> }.into_any()
-                        }
-                        Ok(list) => RewardCategory::ALL
-                            .into_iter()
-                            .filter_map(|category| {
-                                let rewards: Vec<RewardView> = list.rewards.iter().filter(|r| r.category == category).cloned().collect();
-                                (!rewards.is_empty()).then(|| view! { <CategorySection category rewards shop /> })
-                            })
-                            .collect_view()
-                            .into_any(),
-                        Err(error) => view! { <LoadError error on_retry=move || catalogue.refetch() /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(catalogue, move |list: RewardList| {
+                if list.rewards.is_empty() {
+                    return view! { <p>{i18n.tr(Msg::RewardsEmpty)}</p> }.into_any();
+                }
+                RewardCategory::ALL
+                    .into_iter()
+                    .filter_map(|category| {
+                        let rewards: Vec<RewardView> = list.rewards.iter().filter(|r| r.category == category).cloned().collect();
+                        (!rewards.is_empty()).then(|| view! { <CategorySection category rewards shop /> })
+                    })
+                    .collect_view()
+                    .into_any()
+            })}
         </div>
     }
 }
