@@ -19,6 +19,12 @@ use std::sync::Arc;
 /// Where a fetch stands: `None` while it is on its way.
 type Answer = Option<Result<String, ApiError>>;
 
+/// The path to fetch, or `None` for nothing to fetch.
+type PathFn = Arc<dyn Fn() -> Option<String> + Send + Sync>;
+
+/// A page built from an answer's text, or why the text is no such answer.
+type PageFn = Arc<dyn Fn(&str) -> Result<AnyView, ApiError> + Send + Sync>;
+
 /// The answer to a `GET` as the signed-in person (anonymous when nobody
 /// is), fetched again whenever the path changes or on
 /// [`Fetched::refetch`].
@@ -55,7 +61,7 @@ pub fn fetch_when(path: impl Fn() -> Option<String> + Send + Sync + 'static) -> 
     fetch_erased(Arc::new(path))
 }
 
-fn fetch_erased(path: Arc<dyn Fn() -> Option<String> + Send + Sync>) -> Fetched {
+fn fetch_erased(path: PathFn) -> Fetched {
     let auth = use_auth();
     let fetched = Fetched {
         answer: RwSignal::new(None),
@@ -96,10 +102,7 @@ pub fn loaded<T: DeserializeOwned>(
     )
 }
 
-fn loaded_erased(
-    fetched: Fetched,
-    view: Arc<dyn Fn(&str) -> Result<AnyView, ApiError> + Send + Sync>,
-) -> AnyView {
+fn loaded_erased(fetched: Fetched, view: PageFn) -> AnyView {
     let failed = move |error: ApiError| {
         view! { <LoadError error on_retry=move || fetched.refetch() /> }.into_any()
     };
