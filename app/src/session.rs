@@ -119,8 +119,8 @@ impl Auth {
         api::decode(status, &text)
     }
 
-    /// A `GET` whose answer is text rather than JSON (a CSV report), as
-    /// the signed-in person.
+    /// A `GET` whose answer is kept as text (a CSV report, or the JSON a
+    /// page reads when it shows it), as the signed-in person.
     ///
     /// # Errors
     /// As [`Self::call`].

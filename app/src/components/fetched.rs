@@ -1,12 +1,13 @@
 //! A page's data: fetched as JSON text, shown once it has arrived.
 //!
-//! Every page loads the same way — one `GET`, a notice while it is on its
-//! way, the failure with a retry — so they share one implementation that
-//! is not generic: the wasm bundle holds one copy of the loading machinery
-//! instead of one per page. (A `LocalResource<T>` and a `Suspense` with its
-//! `Suspend` per page each brought their own asynchronous state machine,
-//! about a tenth of the bundle.) Only [`loaded`]'s reading of the text as
-//! the page's type is generic, and it is small.
+//! Every citizen page loads the same way — one `GET`, a notice while it is
+//! on its way, the failure with a retry — so they share one implementation
+//! that is not generic: the wasm bundle holds one copy of the loading
+//! machinery instead of one per page. (Leptos' idiom, a `LocalResource<T>`
+//! and a `Suspense` with its `Suspend` per page, brought an asynchronous
+//! state machine per page: a tenth of the citizen bundle, whose size has a
+//! budget.) Only [`loaded`]'s reading of the text as the page's type is
+//! generic, and it is small. The staff console's pages still use the idiom.
 
 use crate::api::{self, ApiError};
 use crate::components::load_error::{LoadError, Loading};
