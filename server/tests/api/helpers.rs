@@ -148,7 +148,21 @@ pub struct OtherServer {
     pub citizens: CitizenCache,
 }
 
+/// Why a test of several servers is skipped on SQLite.
+pub const SEVERAL_SERVERS: &str = "only PostgreSQL runs several servers (DESIGN §8)";
+
 impl TestApp {
+    /// `true` (with a note naming `test` and `why`) when this app runs on
+    /// SQLite, where a test of several servers or of listeners does not
+    /// apply; the suite runs again on PostgreSQL.
+    pub fn skips_on_sqlite(&self, test: &str, why: &str) -> bool {
+        let sqlite = self.database_url.starts_with("sqlite:");
+        if sqlite {
+            eprintln!("note: {test} skipped: {why}; the suite runs again on PostgreSQL");
+        }
+        sqlite
+    }
+
     /// Another server on this app's database, with a pool (and, on
     /// PostgreSQL, a listener) of its own, as a second process would have.
     pub async fn other_server(&self) -> OtherServer {

@@ -6,7 +6,7 @@
 //! would have) has the citizen in memory when an administrator freezes
 //! them, and later grants them a role, through the first.
 
-use crate::helpers::{OtherServer, Session, TestApp, spawn_app};
+use crate::helpers::{OtherServer, SEVERAL_SERVERS, Session, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -89,11 +89,10 @@ async fn freeze(app: &TestApp, admin: &Session, citizen: &Session) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_of_standing_through_one_server_reaches_another_at_once() {
     let app = spawn_app().await;
-    if app.database_url.starts_with("sqlite:") {
-        eprintln!(
-            "note: a_change_of_standing_through_one_server_reaches_another_at_once skipped: \
-             only PostgreSQL runs several servers (DESIGN §8); the suite runs again on it"
-        );
+    if app.skips_on_sqlite(
+        "a_change_of_standing_through_one_server_reaches_another_at_once",
+        SEVERAL_SERVERS,
+    ) {
         return;
     }
     let admin = app.admin().await;

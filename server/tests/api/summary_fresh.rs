@@ -6,7 +6,7 @@
 //! as soon as the notice arrives. Each page read here is compared with one
 //! computed straight from the database.
 
-use crate::helpers::{OtherServer, Session, TestApp, end_sessions};
+use crate::helpers::{OtherServer, SEVERAL_SERVERS, Session, TestApp, end_sessions};
 use crate::imports::{csv_ride, finished, upload};
 use crate::ingest::{CARD, City, bus_ride, city};
 use crate::review::reviewer;
@@ -253,11 +253,10 @@ async fn until_fresh_on(app: &TestApp, other: &OtherServer, who: &Session) -> Du
 async fn a_credit_through_one_server_shows_in_the_summary_another_remembered() {
     let city = city().await;
     let app = &city.app;
-    if app.database_url.starts_with("sqlite:") {
-        eprintln!(
-            "note: a_credit_through_one_server_shows_in_the_summary_another_remembered skipped: \
-             only PostgreSQL runs several servers (DESIGN §8); the suite runs again on it"
-        );
+    if app.skips_on_sqlite(
+        "a_credit_through_one_server_shows_in_the_summary_another_remembered",
+        SEVERAL_SERVERS,
+    ) {
         return;
     }
     let rider = &city.rider;
@@ -296,11 +295,10 @@ async fn until_remembered_on(app: &TestApp, other: &OtherServer, who: &Session) 
 async fn a_server_whose_listener_was_cut_never_serves_what_it_missed() {
     let city = city().await;
     let app = &city.app;
-    if app.database_url.starts_with("sqlite:") {
-        eprintln!(
-            "note: a_server_whose_listener_was_cut_never_serves_what_it_missed skipped: \
-             only PostgreSQL has listeners; the suite runs again on it"
-        );
+    if app.skips_on_sqlite(
+        "a_server_whose_listener_was_cut_never_serves_what_it_missed",
+        "only PostgreSQL has listeners",
+    ) {
         return;
     }
     let rider = &city.rider;
