@@ -17,6 +17,10 @@ use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
+/// The status an unreadable answer is reported with
+/// ([`ApiError::Unexpected`]): only successful answers are kept as text.
+const ANSWERED: u16 = 200;
+
 /// Where a fetch stands: `None` while it is on its way.
 type Answer = Option<Result<String, ApiError>>;
 
@@ -46,7 +50,7 @@ impl Fetched {
     pub fn value<T: DeserializeOwned>(self) -> Option<T> {
         self.answer.with(|answer| {
             let text = answer.as_ref()?.as_ref().ok()?;
-            api::decode(200, text).ok()
+            api::decode(ANSWERED, text).ok()
         })
     }
 }
@@ -76,7 +80,11 @@ fn fetch_erased(path: PathFn) -> Fetched {
         let path = path();
         let ask = latest.get_value().wrapping_add(1);
         latest.set_value(ask);
-        fetched.answer.set(None);
+        // The first ask finds nothing to clear; telling the view so would
+        // only build its loading notice twice.
+        if fetched.answer.with_untracked(Option::is_some) {
+            fetched.answer.set(None);
+        }
         let Some(path) = path else {
             return;
         };
@@ -99,7 +107,7 @@ pub fn loaded<T: DeserializeOwned>(
 ) -> impl IntoView {
     loaded_erased(
         fetched,
-        Arc::new(move |text: &str| api::decode(200, text).map(&view)),
+        Arc::new(move |text: &str| api::decode(ANSWERED, text).map(&view)),
     )
 }
 
