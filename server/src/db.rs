@@ -30,6 +30,12 @@ const SQLITE_ROWS_AHEAD: usize = 4_096;
 /// would let one text serve every size; until then, a larger cache.
 const SQLITE_CACHED_STATEMENTS: usize = 1_000;
 
+/// Pages of WAL after which a commit checkpoints the log itself (SQLite's
+/// default: 1,000, fewer than one partner batch writes). Serving processes
+/// checkpoint from a task instead ([`crate::checkpointer`]); this bounds
+/// the log (64 MiB at 4 KiB pages) where no task runs.
+pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 16_384;
+
 /// Opens a pool on the configured database. For SQLite the file and its
 /// folder are created if missing, and every connection runs in WAL mode with
 /// foreign keys on and `synchronous=FULL` (a committed credit survives a
@@ -68,6 +74,10 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .row_buffer_size(SQLITE_ROWS_AHEAD)
                     .statement_cache_capacity(SQLITE_CACHED_STATEMENTS)
+                    .pragma(
+                        "wal_autocheckpoint",
+                        SQLITE_AUTOCHECKPOINT_PAGES.to_string(),
+                    )
             });
     } else {
         options.max_connections(16).min_connections(1);

@@ -32,6 +32,7 @@
 //! [`routes::router`] applies these layers inside its hardening layers, so
 //! an answer cut short still carries the security headers and request id.
 
+use crate::checkpointer::Checkpointer;
 use crate::config::Timeouts;
 use crate::error::AppError;
 use crate::routes::{self, AppState};
@@ -67,6 +68,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let timeouts = state.config.timeouts;
+    // No commit of this server's waits for a checkpoint; stopped with it.
+    let _checkpointer = Checkpointer::start(&state.db);
     let app = routes::router(state);
     serve_app(listener, app, timeouts.header_read, shutdown).await;
     Ok(())

@@ -5,6 +5,7 @@
 //! (sea-orm). [`error::AppError`] is the HTTP layer's one error type.
 
 pub mod bench;
+pub mod checkpointer;
 pub mod cli;
 pub mod config;
 pub mod db;
