@@ -16,6 +16,8 @@ pub mod ledger;
 pub mod partner_limit;
 pub mod partners;
 pub mod privacy;
+#[cfg(test)]
+pub(crate) mod query_plan;
 pub mod rate_limit;
 pub mod reports;
 pub mod review;

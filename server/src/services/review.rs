@@ -17,9 +17,10 @@ use super::rules as rule_store;
 use super::{ServiceError, ServiceResult};
 use crate::entities::{actions, users};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Select, Set,
 };
 use serde_json::json;
 use tanpu_core::api::{ActionItem, ClaimRequest, ReviewItem, ReviewQueue};
@@ -110,20 +111,27 @@ pub async fn submit_claim(
     item_of(&stored)
 }
 
+/// The query for a page of the queue: held actions after `after_id`,
+/// oldest first, one more than a page (to know whether more follow).
+fn queue_page(after_id: Option<i64>) -> Select<actions::Entity> {
+    // The value written into the query, not bound: only then may SQLite
+    // read the held actions' own index (`idx_actions_held`).
+    let mut query = actions::Entity::find()
+        .filter(Expr::col((actions::Entity, actions::Column::Status)).eq(Expr::cust("'held'")));
+    if let Some(after) = after_id {
+        query = query.filter(actions::Column::Id.gt(after));
+    }
+    query
+        .order_by_asc(actions::Column::Id)
+        .limit(QUEUE_PAGE + 1)
+}
+
 /// Held actions, oldest first.
 ///
 /// # Errors
 /// Database failures.
 pub async fn queue(db: &DatabaseConnection, after_id: Option<i64>) -> ServiceResult<ReviewQueue> {
-    let mut query = actions::Entity::find().filter(actions::Column::Status.eq("held"));
-    if let Some(after) = after_id {
-        query = query.filter(actions::Column::Id.gt(after));
-    }
-    let rows = query
-        .order_by_asc(actions::Column::Id)
-        .limit(QUEUE_PAGE + 1)
-        .all(db)
-        .await?;
+    let rows = queue_page(after_id).all(db).await?;
     let more = rows.len() as u64 > QUEUE_PAGE;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows.iter().take(usize::try_from(QUEUE_PAGE).unwrap_or(50)) {
@@ -263,4 +271,16 @@ fn breakdown_of(row: &actions::Model) -> ServiceResult<Option<Breakdown>> {
         .map(serde_json::from_str)
         .transpose()
         .map_err(|e| ServiceError::Internal(format!("action {} breakdown unreadable: {e}", row.id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_page;
+    use crate::services::query_plan;
+
+    #[tokio::test]
+    async fn the_queue_reads_the_held_actions_index() {
+        let plan = query_plan::of_sqlite(queue_page(Some(7))).await;
+        assert!(plan.contains("idx_actions_held"), "{plan}");
+    }
 }

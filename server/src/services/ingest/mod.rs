@@ -32,7 +32,7 @@ use crate::entities::actions;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, Set, SqlErr,
+    EntityTrait, IntoActiveModel, QueryFilter, Select, Set, SqlErr,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -233,13 +233,7 @@ pub async fn credit_newly_bound(
     ledger::write::with_retry(db, |txn| {
         let (kind, hash) = (kind.clone(), hash.clone());
         Box::pin(async move {
-            let waiting = actions::Entity::find()
-                .filter(actions::Column::SubjectKind.eq(kind))
-                .filter(actions::Column::SubjectHash.eq(hash))
-                .filter(actions::Column::UserId.is_null())
-                .filter(actions::Column::Status.eq("rejected"))
-                .all(txn)
-                .await?;
+            let waiting = waiting_for(&kind, &hash).all(txn).await?;
             let waiting: Vec<(actions::Model, Action, i64)> = waiting
                 .into_iter()
                 .filter(|row| row.reasons == r#"["unbound_subject"]"#)
@@ -297,6 +291,16 @@ pub async fn credit_newly_bound(
     })
     .await
     .map_err(ServiceError::from)
+}
+
+/// The records of a card or plate that nobody had bound when they came
+/// (read through `idx_actions_unbound`, which holds only such records).
+fn waiting_for(subject_kind: &str, subject_hash: &str) -> Select<actions::Entity> {
+    actions::Entity::find()
+        .filter(actions::Column::SubjectKind.eq(subject_kind))
+        .filter(actions::Column::SubjectHash.eq(subject_hash))
+        .filter(actions::Column::UserId.is_null())
+        .filter(actions::Column::Status.eq("rejected"))
 }
 
 /// Writes a decision into a stored action's fields.
@@ -461,4 +465,16 @@ fn result_of(row: &actions::Model, as_status: Option<RecordStatus>) -> ServiceRe
         co2e_g: GramsCo2e(row.co2e_g),
         reasons,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::waiting_for;
+    use crate::services::query_plan;
+
+    #[tokio::test]
+    async fn a_new_binding_finds_its_waiting_records_through_their_own_index() {
+        let plan = query_plan::of_sqlite(waiting_for("transit_card", "ab12")).await;
+        assert!(plan.contains("idx_actions_unbound"), "{plan}");
+    }
 }
