@@ -148,7 +148,11 @@ pub async fn run(
         ),
         figure,
         target: format!("≥ {}/s", thousands(target)),
-        verdict: Verdict::at_least(rate, Some(target)),
+        verdict: if records == 0 {
+            Verdict::Skipped
+        } else {
+            Verdict::at_least(rate, Some(target))
+        },
     }];
 
     // Single webhooks.
@@ -188,7 +192,10 @@ pub async fn run(
         ),
         figure: format!("{} ms", ms(p99)),
         target: format!("< {SINGLE_P99_MS} ms"),
-        verdict: if p99_ms < SINGLE_P99_MS {
+        // No request, no latency: `--singles 0` measures nothing.
+        verdict: if single_latencies.is_empty() {
+            Verdict::Skipped
+        } else if p99_ms < SINGLE_P99_MS {
             Verdict::Pass
         } else {
             Verdict::Miss
