@@ -12,8 +12,12 @@
 //! own every [`EVERY`]: passive checkpoints take no write lock, so writers
 //! carry on while the pages are copied. Commits only checkpoint when the
 //! log passes [`crate::db::SQLITE_AUTOCHECKPOINT_PAGES`], a backstop for
-//! processes that run no checkpointer (the command line) and for a
-//! checkpointer that cannot keep up.
+//! processes that run no checkpointer (the command line) and for steady
+//! writes: SQLite starts the log again from its beginning only when a
+//! writer begins with every page of it copied, which back-to-back batches
+//! never leave time for, so under them the log grows to the backstop, and
+//! the commit that crosses it copies what the task had not yet (little)
+//! and lets the log start over.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use std::time::Duration;
