@@ -5,8 +5,8 @@
 //! that takes the log past 1,000 pages runs the checkpoint itself, and a
 //! batch of 1,000 partner records writes more than that, so every batch's
 //! commit also copied and flushed the database file while holding the
-//! write lock: 40–53 ms of a commit that otherwise takes about 20 ms
-//! (`bench ingest`, 2026-11-30, see docs/PERFORMANCE.md).
+//! write lock: such commits took 40–53 ms at the median, 12–21 ms without
+//! the copy (`bench ingest`, 2026-11-30, see docs/PERFORMANCE.md).
 //!
 //! A serving process instead runs a passive checkpoint from a task of its
 //! own every [`EVERY`]: passive checkpoints take no write lock, so writers
