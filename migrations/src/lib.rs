@@ -21,6 +21,7 @@ mod m20261129_000012_actions_by_citizen;
 mod m20261129_000013_citizen_changes;
 mod m20261129_000014_citizen_data_changes;
 mod m20261130_000015_partial_action_indexes;
+mod m20261130_000016_active_citizens_by_citizen;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_citizen_changes::Migration),
             Box::new(m20261129_000014_citizen_data_changes::Migration),
             Box::new(m20261130_000015_partial_action_indexes::Migration),
+            Box::new(m20261130_000016_active_citizens_by_citizen::Migration),
         ]
     }
 }

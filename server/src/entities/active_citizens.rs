@@ -6,15 +6,15 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "active_citizens")]
 pub struct Model {
+    /// The citizen (first in the key: a citizen's rows are neighbours).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i64,
     /// `day`, `week`, `month` or `year`.
     #[sea_orm(primary_key, auto_increment = false)]
     pub period: String,
     /// The period's first day.
     #[sea_orm(primary_key, auto_increment = false)]
     pub start: Date,
-    /// The citizen.
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
 }
 
 /// No navigable relations.

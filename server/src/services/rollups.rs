@@ -144,7 +144,9 @@ pub fn district_of(attributes: &str) -> String {
 pub struct Pending {
     credited: BTreeMap<(NaiveDate, String), Sums>,
     decided: BTreeMap<ActionKey, Sums>,
-    active: BTreeSet<(Period, NaiveDate, i64)>,
+    /// `(citizen, period, start)`: the table's key order, so that
+    /// concurrent transactions insert (and lock) its rows in one order.
+    active: BTreeSet<(i64, Period, NaiveDate)>,
     redeemed: BTreeMap<NaiveDate, (i64, i64)>,
 }
 
@@ -188,7 +190,7 @@ impl Pending {
             .or_default()
             .add(1, co2e.0, points.0);
         for period in Period::ALL {
-            self.active.insert((period, period.start_of(day), user));
+            self.active.insert((user, period, period.start_of(day)));
         }
     }
 
@@ -313,7 +315,7 @@ async fn flush_decided<C: ConnectionTrait>(
 /// insert took) add one to their count.
 async fn flush_active<C: ConnectionTrait>(
     conn: &C,
-    rows: &BTreeSet<(Period, NaiveDate, i64)>,
+    rows: &BTreeSet<(i64, Period, NaiveDate)>,
 ) -> Result<(), DbErr> {
     use active_citizens::Column as A;
     let rows: Vec<_> = rows.iter().collect();
@@ -324,12 +326,12 @@ async fn flush_active<C: ConnectionTrait>(
             .into_table(active_citizens::Entity)
             .columns([A::Period, A::Start, A::UserId])
             .on_conflict(
-                OnConflict::columns([A::Period, A::Start, A::UserId])
+                OnConflict::columns([A::UserId, A::Period, A::Start])
                     .do_nothing()
                     .to_owned(),
             )
             .returning(Query::returning().columns([A::Period, A::Start]));
-        for (period, start, user) in chunk {
+        for (user, period, start) in chunk {
             insert.values_panic([period.as_str().into(), (*start).into(), (*user).into()]);
         }
         let statement = conn.get_database_backend().build(&insert);
@@ -402,6 +404,16 @@ async fn flush_redeemed<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    #[tokio::test]
+    async fn a_citizens_periods_are_neighbours_in_the_active_table() {
+        let plan = crate::services::query_plan::of_sqlite(
+            active_citizens::Entity::find().filter(active_citizens::Column::UserId.eq(7)),
+        )
+        .await;
+        assert!(plan.contains("(user_id=?)"), "{plan}");
+    }
 
     #[test]
     fn periods_start_on_monday_the_first_and_new_year() {
