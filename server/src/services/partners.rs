@@ -250,7 +250,7 @@ pub async fn authenticate(
     let request_id = headers.map(|h| h.id).unwrap_or_default();
     // A write like the ingestion that follows, so it waits in the same queue.
     let turn = super::ledger::write::writer_turn(db).await;
-    let fresh = remember_request(turn.connection(db), partner.id, request_id, now).await?;
+    let fresh = remember_request(turn.connection(), partner.id, request_id, now).await?;
     drop(turn);
     if !fresh {
         return Err(replayed(partner.id, request_id));

@@ -62,11 +62,16 @@ static SQLITE_WRITERS: LazyLock<Mutex<HashMap<PathBuf, Writer>>> =
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
 /// This process's turn to write to a database (see [`writer_turn`]).
-pub struct WriterTurn(Option<OwnedMutexGuard<Option<DatabaseConnection>>>);
+pub struct WriterTurn {
+    /// Where the turn's writes go.
+    connection: DatabaseConnection,
+    /// SQLite: the file's queue, held until the turn ends.
+    _queue: Option<OwnedMutexGuard<Option<DatabaseConnection>>>,
+}
 
 impl WriterTurn {
     /// Where the turn's writes go: on SQLite, the file's own writer
-    /// connection; elsewhere `db` itself.
+    /// connection; elsewhere the database itself.
     ///
     /// In WAL mode a SQLite connection empties its page cache whenever
     /// another connection has committed since its last transaction, and a
@@ -76,11 +81,8 @@ impl WriterTurn {
     /// connection, `bench ingest`, 2026-11-30). Writing always through one
     /// connection keeps its cache — and its prepared statements — warm.
     #[must_use]
-    pub fn connection<'a>(&'a self, db: &'a DatabaseConnection) -> &'a DatabaseConnection {
-        self.0
-            .as_ref()
-            .and_then(|guard| guard.as_ref())
-            .unwrap_or(db)
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.connection
     }
 }
 
@@ -91,7 +93,10 @@ impl WriterTurn {
 /// has committed or rolled back.
 pub async fn writer_turn(db: &DatabaseConnection) -> WriterTurn {
     if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
-        return WriterTurn(None);
+        return WriterTurn {
+            connection: db.clone(),
+            _queue: None,
+        };
     }
     let options = db.get_sqlite_connection_pool().connect_options();
     let file = options.get_filename().to_path_buf();
@@ -103,14 +108,14 @@ pub async fn writer_turn(db: &DatabaseConnection) -> WriterTurn {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !writers.contains_key(&file) {
             // The writers of files that are gone (a test's database) go
-            // with them.
-            writers.retain(|path, _| path.exists());
+            // with them, unless a turn holds or awaits one.
+            writers.retain(|path, writer| path.exists() || Arc::strong_count(writer) > 1);
         }
         Arc::clone(writers.entry(file.clone()).or_default())
     };
-    let mut turn = writer.lock_owned().await;
+    let mut queue = writer.lock_owned().await;
     // An in-memory database has no file; its writes stay on the pool.
-    if turn.is_none() && file.exists() {
+    if queue.is_none() && file.exists() {
         let options = options
             .as_ref()
             .clone()
@@ -126,9 +131,12 @@ pub async fn writer_turn(db: &DatabaseConnection) -> WriterTurn {
                     .get_acquire_timeout(),
             )
             .connect_lazy_with(options);
-        *turn = Some(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool));
+        *queue = Some(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool));
     }
-    WriterTurn(Some(turn))
+    WriterTurn {
+        connection: queue.as_ref().unwrap_or(db).clone(),
+        _queue: Some(queue),
+    }
 }
 
 /// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, a
@@ -164,7 +172,7 @@ where
     let mut attempt = 1;
     loop {
         let turn = writer_turn(db).await;
-        let result = match begin_write(turn.connection(db)).await {
+        let result = match begin_write(turn.connection()).await {
             Ok(txn) => match work(&txn).await {
                 Ok(value) => txn
                     .commit()
@@ -247,13 +255,13 @@ mod tests {
         // A temporary table belongs to the connection that made it.
         {
             let turn = writer_turn(&db).await;
-            turn.connection(&db)
+            turn.connection()
                 .execute_unprepared("CREATE TEMP TABLE made_in_a_turn (x)")
                 .await
                 .unwrap();
         }
         let turn = writer_turn(&db).await;
-        let writer = turn.connection(&db);
+        let writer = turn.connection();
         writer
             .execute_unprepared("INSERT INTO made_in_a_turn VALUES (1)")
             .await
