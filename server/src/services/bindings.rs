@@ -7,7 +7,7 @@
 //! matched by computing the same hash. One subject has at most one active
 //! binding in the whole city; removing a binding keeps its row.
 
-use super::bulk::StatementSize;
+use super::bulk::{self, StatementSize};
 use super::{ServiceError, ServiceResult};
 use crate::config::Secret;
 use crate::entities::bindings;
@@ -192,7 +192,8 @@ pub async fn resolve_many(
     for (kind, hash) in subjects {
         by_kind.entry(*kind).or_default().push(hash);
     }
-    let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(1, 48);
+    let backend = conn.get_database_backend();
+    let per_statement = StatementSize::of(backend).rows_of_values(1, 48);
     let mut holders = HashMap::with_capacity(subjects.len());
     for (kind, hashes) in by_kind {
         for chunk in hashes.chunks(per_statement) {
@@ -201,7 +202,11 @@ pub async fn resolve_many(
                 .column(bindings::Column::ValueHash)
                 .column(bindings::Column::UserId)
                 .filter(bindings::Column::Kind.eq(kind.as_str()))
-                .filter(bindings::Column::ValueHash.is_in(chunk.iter().copied()))
+                .filter(bulk::one_of(
+                    backend,
+                    bindings::Column::ValueHash,
+                    chunk.iter().map(|hash| (*hash).to_owned()),
+                ))
                 .filter(bindings::Column::RemovedAt.is_null())
                 .into_tuple()
                 .all(conn)

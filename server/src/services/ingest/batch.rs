@@ -227,7 +227,8 @@ async fn stored_earlier<'a, C: ConnectionTrait>(
     external_ids: impl Iterator<Item = &'a str>,
 ) -> LedgerResult<HashMap<String, actions::Model>> {
     let ids: Vec<&str> = external_ids.collect();
-    let size = StatementSize::of(conn.get_database_backend());
+    let backend = conn.get_database_backend();
+    let size = StatementSize::of(backend);
     let mut earlier = HashMap::new();
     let mut rest = ids.as_slice();
     for rows in size.cut(ids.iter().map(|id| id.len() + 4 + bulk::PLACEHOLDER_BYTES)) {
@@ -235,7 +236,11 @@ async fn stored_earlier<'a, C: ConnectionTrait>(
         rest = tail;
         let found = actions::Entity::find()
             .filter(actions::Column::PartnerId.eq(partner.id.0))
-            .filter(actions::Column::ExternalId.is_in(chunk.iter().copied()))
+            .filter(bulk::one_of(
+                backend,
+                actions::Column::ExternalId,
+                chunk.iter().map(|id| (*id).to_owned()),
+            ))
             .all(conn)
             .await?;
         earlier.extend(found.into_iter().map(|row| (row.external_id.clone(), row)));

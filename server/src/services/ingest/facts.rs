@@ -182,13 +182,17 @@ async fn frozen<C: ConnectionTrait>(
     users: impl Iterator<Item = i64>,
 ) -> Result<HashSet<i64>, DbErr> {
     let users: Vec<i64> = users.collect();
+    let backend = conn.get_database_backend();
     let mut frozen = HashSet::new();
-    for chunk in users.chunks(StatementSize::of(conn.get_database_backend()).rows_of_values(1, 12))
-    {
+    for chunk in users.chunks(StatementSize::of(backend).rows_of_values(1, 12)) {
         let ids: Vec<i64> = users::Entity::find()
             .select_only()
             .column(users::Column::Id)
-            .filter(users::Column::Id.is_in(chunk.iter().copied()))
+            .filter(bulk::one_of(
+                backend,
+                users::Column::Id,
+                chunk.iter().copied(),
+            ))
             .filter(users::Column::FrozenAt.is_not_null())
             .into_tuple()
             .all(conn)

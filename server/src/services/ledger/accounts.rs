@@ -9,7 +9,7 @@
 use super::chain::GENESIS;
 use super::{LedgerError, LedgerResult};
 use crate::entities::ledger_accounts;
-use crate::services::bulk::StatementSize;
+use crate::services::bulk::{self, StatementSize};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -196,11 +196,16 @@ async fn find_by_codes<C: ConnectionTrait>(
     conn: &C,
     codes: &[String],
 ) -> LedgerResult<HashMap<String, Account>> {
-    let per_statement = StatementSize::of(conn.get_database_backend()).rows_of_values(1, 24);
+    let backend = conn.get_database_backend();
+    let per_statement = StatementSize::of(backend).rows_of_values(1, 24);
     let mut found = HashMap::with_capacity(codes.len());
     for chunk in codes.chunks(per_statement) {
         let rows = ledger_accounts::Entity::find()
-            .filter(ledger_accounts::Column::Code.is_in(chunk.iter().cloned()))
+            .filter(bulk::one_of(
+                backend,
+                ledger_accounts::Column::Code,
+                chunk.iter().cloned(),
+            ))
             .all(conn)
             .await?;
         for row in rows {
@@ -252,7 +257,11 @@ pub async fn lock<C: ConnectionTrait>(conn: &C, ids: &[AccountId]) -> LedgerResu
         ledger_accounts::Entity::find()
             .select_only()
             .column(ledger_accounts::Column::Id)
-            .filter(ledger_accounts::Column::Id.is_in(chunk.iter().copied()))
+            .filter(bulk::one_of(
+                backend,
+                ledger_accounts::Column::Id,
+                chunk.iter().copied(),
+            ))
             .order_by_asc(ledger_accounts::Column::Id)
             .lock_exclusive()
             .into_tuple::<i64>()

@@ -608,12 +608,17 @@ async fn lock_accounts<C: ConnectionTrait>(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let backend = conn.get_database_backend();
     let mut held = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(LOCK_CHUNK) {
         // `lock_exclusive` is FOR UPDATE on PostgreSQL and nothing on SQLite,
         // whose IMMEDIATE transaction holds the database's write lock.
         let rows = ledger_accounts::Entity::find()
-            .filter(ledger_accounts::Column::Id.is_in(chunk.iter().copied()))
+            .filter(bulk::one_of(
+                backend,
+                ledger_accounts::Column::Id,
+                chunk.iter().copied(),
+            ))
             .order_by_asc(ledger_accounts::Column::Id)
             .lock_exclusive()
             .all(conn)
@@ -741,9 +746,14 @@ pub async fn load_receipt<C: ConnectionTrait>(conn: &C, batch: i64) -> LedgerRes
         .await?;
     let mut after: HashMap<(i64, i64), i64> = HashMap::with_capacity(transfers.len() * 2);
     let ids: Vec<i64> = transfers.iter().map(|t| t.id).collect();
+    let backend = conn.get_database_backend();
     for chunk in ids.chunks(ENTRY_CHUNK) {
         let entries = ledger_entries::Entity::find()
-            .filter(ledger_entries::Column::TransferId.is_in(chunk.iter().copied()))
+            .filter(bulk::one_of(
+                backend,
+                ledger_entries::Column::TransferId,
+                chunk.iter().copied(),
+            ))
             .all(conn)
             .await?;
         for e in entries {
