@@ -1,7 +1,7 @@
 //! Partner ingestion end to end: signed records in, decisions out, credits
 //! in the ledger exactly once.
 
-use crate::helpers::{PartnerCreds, Session, TestApp, spawn_app};
+use crate::helpers::{PartnerCreds, Session, TestApp, bus_ride_record, spawn_app};
 use chrono::{Duration, FixedOffset, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -124,6 +124,35 @@ async fn a_bus_ride_is_verified_credited_and_explained() {
 
     let report = ledger::verify::verify(&city.app.db).await.unwrap();
     assert!(report.is_ok(), "{report}");
+}
+
+#[tokio::test]
+async fn a_ride_overlapping_another_is_held_and_one_after_it_is_credited() {
+    let city = city().await;
+    // Rides of 20 minutes: 60 to 40 minutes ago, then 50 to 30, then 30
+    // to 10 (each sent a moment after the last, so it starts a moment
+    // later and only touches the ride before it).
+    let first = city
+        .send(&bus_ride_record("LC-OV-1", CARD, "3.0", 60))
+        .await;
+    let during = city
+        .send(&bus_ride_record("LC-OV-2", CARD, "3.0", 50))
+        .await;
+    let after = city
+        .send(&bus_ride_record("LC-OV-3", CARD, "3.0", 30))
+        .await;
+    assert_eq!(first["status"], "accepted", "{first}");
+    // One card on two buses at once: a person reviews it before any
+    // credit.
+    assert_eq!(during["status"], "held", "{during}");
+    assert_eq!(during["reasons"], json!(["overlap"]), "{during}");
+    assert_eq!(after["status"], "accepted", "{after}");
+    assert_eq!(after["reasons"], json!([]), "{after}");
+    assert_eq!(
+        city.balance().await,
+        first["points"].as_i64().unwrap() + after["points"].as_i64().unwrap(),
+        "the held ride is not credited"
+    );
 }
 
 #[tokio::test]
