@@ -7,6 +7,8 @@
 use crate::entities::users;
 use crate::services::bulk::{self, StatementSize};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::ValueType;
+use sea_orm::sea_query::postgres_array::NotU8;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
     Statement, Value,
@@ -214,32 +216,28 @@ async fn frozen<C: ConnectionTrait>(
 /// since its last `ANALYZE` was scanned whole: looking up recent actions
 /// took 25–37 ms a batch by the end of 200 batches (`bench ingest`,
 /// `pg_stat_statements`, 2026-11-30). SQLite gets a `VALUES` list.
-async fn per_window<C: ConnectionTrait>(
+async fn per_window<C, B>(
     conn: &C,
     windows: &BTreeMap<i64, Window>,
-    bounds: impl Fn(&Window) -> (Value, Value),
+    bounds: impl Fn(&Window) -> (B, B),
     sql: impl Fn(&str) -> String,
-) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+) -> Result<Vec<sea_orm::QueryResult>, DbErr>
+where
+    C: ConnectionTrait,
+    B: Into<Value> + NotU8 + ValueType,
+{
     let backend = conn.get_database_backend();
     let windows: Vec<(&i64, &Window)> = windows.iter().collect();
     let mut rows = Vec::new();
     for chunk in windows.chunks(StatementSize::of(backend).rows_of_values(3, 3 * 12)) {
         let statement = if backend == DbBackend::Postgres {
             let users: Vec<i64> = chunk.iter().map(|(user, _)| **user).collect();
-            let (los, his): (Vec<Value>, Vec<Value>) =
+            let (los, his): (Vec<B>, Vec<B>) =
                 chunk.iter().map(|(_, window)| bounds(window)).unzip();
-            let array = |values: Vec<Value>| {
-                let kind = values.first().map(Value::array_type);
-                kind.map(|kind| Value::Array(kind, Some(Box::new(values))))
-            };
-            // `chunks` never yields an empty chunk.
-            let (Some(lo), Some(hi)) = (array(los), array(his)) else {
-                continue;
-            };
             Statement::from_sql_and_values(
                 backend,
                 sql("SELECT * FROM unnest($1, $2, $3)"),
-                [Value::from(users), lo, hi],
+                [Value::from(users), Value::from(los), Value::from(his)],
             )
         } else {
             let mut values = Vec::with_capacity(chunk.len() * 3);
@@ -248,7 +246,7 @@ async fn per_window<C: ConnectionTrait>(
                 .enumerate()
                 .map(|(i, (user, window))| {
                     let (lo, hi) = bounds(window);
-                    values.extend([Value::from(**user), lo, hi]);
+                    values.extend([Value::from(**user), lo.into(), hi.into()]);
                     format!("({})", bulk::placeholders(backend, i * 3 + 1, 3))
                 })
                 .collect();
@@ -270,7 +268,7 @@ async fn credited<C: ConnectionTrait>(
     let rows = per_window(
         conn,
         windows,
-        |w| (Value::from(w.first_day), Value::from(w.last_day)),
+        |w| (w.first_day, w.last_day),
         |windows| {
             format!(
                 "WITH w(user_id, lo, hi) AS ({windows}) \
@@ -301,7 +299,7 @@ async fn spans<C: ConnectionTrait>(
     let rows = per_window(
         conn,
         windows,
-        |w| (Value::from(w.after), Value::from(w.until)),
+        |w| (w.after, w.until),
         |windows| {
             format!(
                 "WITH w(user_id, lo, hi) AS ({windows}) \
