@@ -182,6 +182,20 @@ async fn a_record_sent_twice_is_credited_once_and_the_second_answer_says_duplica
         .unwrap();
     assert_eq!(decision["status"], "accepted");
     assert_eq!(decision["points"], first["points"]);
+
+    // An id no record can have is simply not found, on either backend.
+    let res = city
+        .app
+        .signed(
+            Method::GET,
+            "/api/v1/partner/actions/LC-BUS-%00",
+            &city.bus,
+            "",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -201,6 +215,9 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
         refuel,
         too_precise,
         json!({"external_id": "LC-BUS-GARBAGE", "kind": "bus_ride"}),
+        // PostgreSQL stores no NUL in text: such an id must be answered,
+        // not fail the batch (and the partner's requests grouped with it).
+        bus_ride("LC-BUS-\u{0}", CARD, 2.0, 2),
         bus_ride("LC-BUS-OK-2", CARD, 6.0, 3),
     ];
     let results = city.send_batch(&records).await;
@@ -223,8 +240,10 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
         ("LC-FUEL-1", "rejected", json!(["kind_not_allowed"])),
         ("LC-BUS-BAD", "rejected", json!(["invalid_record"])),
         ("LC-BUS-GARBAGE", "rejected", json!(["invalid_record"])),
+        ("LC-BUS-\u{0}", "rejected", json!(["invalid_record"])),
         ("LC-BUS-OK-2", "accepted", json!([])),
     ];
+    assert_eq!(summary.len(), expected.len());
     for ((id, status, reasons), (want_id, want_status, want_reasons)) in
         summary.iter().zip(expected)
     {
@@ -244,7 +263,7 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
     // The same batch again (a new request id): nothing more is credited.
     let replayed = city.send_batch(&records).await;
     assert_eq!(replayed["results"][0]["status"], "duplicate");
-    assert_eq!(replayed["results"][6]["status"], "duplicate");
+    assert_eq!(replayed["results"][7]["status"], "duplicate");
     assert_eq!(city.balance().await, credited);
     assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
 }

@@ -206,6 +206,11 @@ pub async fn decision_of(
     partner: &AuthenticatedPartner,
     external_id: &str,
 ) -> ServiceResult<RecordResult> {
+    // No stored id has a control character (`record::parse`), and
+    // PostgreSQL would refuse a NUL in the query.
+    if external_id.chars().any(char::is_control) {
+        return Err(ServiceError::NotFound);
+    }
     let row = actions::Entity::find()
         .filter(actions::Column::PartnerId.eq(partner.id.0))
         .filter(actions::Column::ExternalId.eq(external_id))

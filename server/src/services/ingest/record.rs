@@ -37,7 +37,13 @@ pub(super) fn parse(raw: &Value) -> Result<Incoming, Malformed> {
         .map(str::trim)
         .unwrap_or_default()
         .to_owned();
-    if external_id.is_empty() || external_id.len() > EXTERNAL_ID_MAX_BYTES {
+    // A control character is no part of an id, and PostgreSQL cannot
+    // store a NUL in text at all: refused here, the record is answered
+    // instead of failing its batch.
+    if external_id.is_empty()
+        || external_id.len() > EXTERNAL_ID_MAX_BYTES
+        || external_id.chars().any(char::is_control)
+    {
         return Err(Malformed { external_id });
     }
     let Ok(record) = PartnerRecord::deserialize(raw) else {
@@ -122,12 +128,15 @@ mod tests {
         bad_unit["unit"] = json!("furlong");
         let mut no_id = ride();
         no_id["external_id"] = json!("  ");
+        let mut nul_id = ride();
+        nul_id["external_id"] = json!("r-\u{0}");
         let mut long_id = ride();
         long_id["external_id"] = json!("x".repeat(EXTERNAL_ID_MAX_BYTES + 1));
         for (raw, id) in [
             (ended_before, "r-1"),
             (bad_unit, "r-1"),
             (no_id, ""),
+            (nul_id, "r-\u{0}"),
             (json!({"external_id": "r-9"}), "r-9"),
             (json!([1, 2]), ""),
         ] {
