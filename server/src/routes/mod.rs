@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::services::ServiceResult;
 use crate::services::citizen_cache::CitizenCache;
-use crate::services::ingest::singles::Singles;
+use crate::services::ingest::queue::IngestQueue;
 use crate::services::partner_limit::PartnerLimiter;
 use crate::services::tokens::AccessTokens;
 use axum::Router;
@@ -64,8 +64,8 @@ pub struct AppState {
     pub static_files: StaticFiles,
     /// Signs and checks access tokens.
     pub tokens: AccessTokens,
-    /// Single partner records, committed in groups.
-    pub singles: Singles,
+    /// Partner requests, committed in groups per partner.
+    pub ingest: IngestQueue,
     /// Each partner's ingest budget (records per second, in memory).
     pub partner_limiter: PartnerLimiter,
     /// What this server remembers of each citizen between requests
@@ -97,11 +97,11 @@ impl AppState {
     ) -> ServiceResult<Self> {
         let static_files = StaticFiles::new(&config.dist);
         let tokens = AccessTokens::new(&config.jwt_secret)?;
-        let singles = Singles::new(db.clone(), config.binding_key.clone(), citizens.clone());
+        let ingest = IngestQueue::new(db.clone(), config.binding_key.clone(), citizens.clone());
         Ok(Self {
             partner_limiter: PartnerLimiter::new(config.partner_limit),
             citizens,
-            singles,
+            ingest,
             db,
             config: Arc::new(config),
             static_files,

@@ -159,7 +159,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError
 
 /// `POST /api/v1/partner/actions`: one record, decided at once (committed
 /// together with the partner's other records that arrive at the same
-/// moment, by `services::ingest::singles`).
+/// moment, by `services::ingest::queue`).
 #[utoipa::path(
     post,
     path = "/partner/actions",
@@ -175,14 +175,15 @@ pub async fn submit_one(
     let record: serde_json::Value = parse_body(&signed.body)?;
     signed.admit(&state, 1)?;
     let result = state
-        .singles
-        .submit(signed.partner, record, signed.request_id)
+        .ingest
+        .submit_one(signed.partner, record, signed.request_id)
         .await?;
     Ok(Json(result))
 }
 
 /// `POST /api/v1/partner/actions/batch`: up to 1,000 records, one result
-/// each, in order.
+/// each, in order (committed together with the partner's other requests
+/// that arrive at the same moment, by `services::ingest::queue`).
 #[utoipa::path(
     post,
     path = "/partner/actions/batch",
@@ -197,15 +198,10 @@ pub async fn submit_batch(
 ) -> Result<Json<BatchResult>, AppError> {
     let batch: PartnerBatch = parse_body(&signed.body)?;
     signed.admit(&state, batch.records.len())?;
-    let results = ingest::ingest_batch(
-        &state.db,
-        &state.config.binding_key,
-        &signed.partner,
-        batch.records,
-        chrono::Utc::now(),
-        Some(&signed.request_id),
-    )
-    .await?;
+    let results = state
+        .ingest
+        .submit(signed.partner, batch.records, signed.request_id)
+        .await?;
     Ok(Json(BatchResult { results }))
 }
 

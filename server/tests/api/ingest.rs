@@ -575,6 +575,82 @@ async fn a_replayed_ingestion_request_gets_401_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn concurrent_batches_of_a_partner_are_each_answered_and_credit_a_record_once() {
+    // Batches that arrive together are written as one group: each sender
+    // gets its own records' answers in its own order, a record in several
+    // of them is credited once, and of two requests with one id exactly
+    // one is taken.
+    let city = city().await;
+    let batches: Vec<Vec<Value>> = (0..6_i64)
+        .map(|b| {
+            let mut records: Vec<Value> = (0..10_i64)
+                .map(|n| bus_ride(&format!("LC-CB-{b}-{n}"), CARD, 1.0, 30 + b * 10 + n))
+                .collect();
+            records.extend(
+                (0..3_i64).map(|n| bus_ride(&format!("LC-CB-ALL-{n}"), CARD, 1.0, 200 + n)),
+            );
+            records
+        })
+        .collect();
+    let answers = futures::future::join_all(batches.iter().map(|b| city.send_batch(b))).await;
+    let mut credited = 0;
+    let mut shared_taken = std::collections::HashMap::<String, usize>::new();
+    for (batch, answer) in batches.iter().zip(&answers) {
+        let results = answer["results"].as_array().unwrap();
+        assert_eq!(results.len(), batch.len());
+        for (record, result) in batch.iter().zip(results) {
+            let id = result["external_id"].as_str().unwrap();
+            assert_eq!(record["external_id"], id, "answers in the batch's order");
+            let status = result["status"].as_str().unwrap();
+            if id.starts_with("LC-CB-ALL-") {
+                if status != "duplicate" {
+                    *shared_taken.entry(id.to_owned()).or_default() += 1;
+                    credited += result["points"].as_i64().unwrap();
+                }
+            } else {
+                // Each its own decision; one citizen's day fills up, so
+                // some are over the daily cap.
+                let capped = status == "rejected" && result["reasons"] == json!(["cap_reached"]);
+                assert!(status == "accepted" || capped, "{id}: {result}");
+                credited += result["points"].as_i64().unwrap();
+            }
+        }
+    }
+    assert_eq!(shared_taken.len(), 3);
+    assert!(
+        shared_taken.values().all(|taken| *taken == 1),
+        "{shared_taken:?}"
+    );
+    assert!(credited > 0);
+    assert_eq!(city.balance().await, credited);
+
+    let now = Utc::now().timestamp();
+    let twins: Vec<String> = ["LC-CB-TWIN-A", "LC-CB-TWIN-B"]
+        .map(|id| json!({ "records": [bus_ride(id, CARD, 1.0, 300)] }).to_string())
+        .into();
+    let sends = twins.iter().map(|body| {
+        city.app
+            .signed_at(
+                Method::POST,
+                "/api/v1/partner/actions/batch",
+                &city.bus,
+                body,
+                "msg_batch_twin",
+                now,
+            )
+            .send()
+    });
+    let mut statuses: Vec<u16> = futures::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|res| res.unwrap().status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 401]);
+    assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+}
+
+#[tokio::test]
 async fn concurrent_single_records_are_committed_in_groups_and_each_answered() {
     // Singles that arrive together share a transaction: every sender gets
     // its own record's answer, every record is credited once, and of two

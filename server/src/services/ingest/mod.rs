@@ -17,8 +17,8 @@
 mod batch;
 mod credit;
 mod facts;
+pub mod queue;
 mod record;
-pub mod singles;
 
 use self::credit::Credit;
 use self::facts::Facts;
@@ -85,12 +85,7 @@ pub async fn ingest_batch(
     now: DateTime<Utc>,
     request_id: Option<&str>,
 ) -> ServiceResult<Vec<RecordResult>> {
-    if records.len() > MAX_BATCH {
-        return Err(ServiceError::Invalid {
-            field: "records",
-            reason: "too_many_records".to_owned(),
-        });
-    }
+    check_batch_size(&records)?;
     let request = RecordRequest {
         request_id: request_id.map(str::to_owned),
         records,
@@ -99,6 +94,17 @@ pub async fn ingest_batch(
         .await?
         .pop()
         .unwrap_or_else(|| Err(ServiceError::Internal("a request gave no answer".into())))
+}
+
+/// Refuses more than [`MAX_BATCH`] records in one request.
+fn check_batch_size(records: &[Value]) -> ServiceResult<()> {
+    if records.len() > MAX_BATCH {
+        return Err(ServiceError::Invalid {
+            field: "records",
+            reason: "too_many_records".to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// One partner request's records, and its id to remember (if it is a
@@ -112,7 +118,7 @@ pub struct RecordRequest {
 }
 
 /// Ingests several requests of one partner in one transaction — one
-/// durable commit for all of them (group commit, [`singles`]). Each
+/// durable commit for all of them (group commit, [`queue`]). Each
 /// request's id is remembered first; a replayed request is answered
 /// [`ServiceError::Unauthenticated`] and none of its records is stored. The
 /// others' records are decided as one batch, in order.
@@ -174,11 +180,11 @@ async fn run_requests(
             Some(id) => seen.insert(id) && remembered.contains(id),
         })
         .collect();
-    let records: Vec<Value> = requests
+    let records: Vec<&Value> = requests
         .iter()
         .zip(&fresh)
         .filter(|(_, admitted)| **admitted)
-        .flat_map(|(request, _)| request.records.iter().cloned())
+        .flat_map(|(request, _)| &request.records)
         .collect();
     let mut results = batch::run(txn, key, partner, &records, now)
         .await?
