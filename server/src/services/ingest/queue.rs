@@ -12,7 +12,10 @@
 //! remembered in it, every record decided in arrival order as one batch
 //! would be, and each sender answered only after the commit. Nothing waits
 //! on purpose: a group is whatever arrived while the previous one was
-//! being written, so a lone request goes at once.
+//! being written, so a lone request goes at once. A sender that gives up
+//! waiting (a timeout, a closed connection) does not take its records out
+//! of the group: they are written, and sending them again is answered
+//! `duplicate` with their decisions.
 //!
 //! One worker per partner also means a partner's requests are written one
 //! group at a time. On SQLite writes are one at a time anyway; on
@@ -58,7 +61,7 @@ pub struct IngestQueue {
 }
 
 impl IngestQueue {
-    /// Queues over `db`; workers start with their partner's first record,
+    /// Queues over `db`; workers start with their partner's first request,
     /// and make `citizens` forget whom each group credited before they
     /// answer.
     #[must_use]
