@@ -58,7 +58,7 @@ pub(super) async fn run<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> LedgerResult<Vec<RecordResult>> {
     let rules = rule_store::published_by_kind(conn).await.map_err(svc)?;
-    let parsed: Vec<Result<Incoming, Malformed>> = raw.iter().map(|r| record::parse(r)).collect();
+    let parsed: Vec<Result<Incoming, Malformed>> = raw.iter().copied().map(record::parse).collect();
     let readable = || parsed.iter().filter_map(|p| p.as_ref().ok());
 
     let earlier = stored_earlier(conn, partner, readable().map(|i| i.external_id.as_str())).await?;

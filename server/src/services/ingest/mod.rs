@@ -109,7 +109,7 @@ fn check_batch_size(records: &[Value]) -> ServiceResult<()> {
 
 /// One partner request's records, and its id to remember (if it is a
 /// signed request whose id was not remembered yet).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct RecordRequest {
     /// The request's `webhook-id`.
     pub request_id: Option<String>,
@@ -212,9 +212,9 @@ pub async fn decision_of(
     partner: &AuthenticatedPartner,
     external_id: &str,
 ) -> ServiceResult<RecordResult> {
-    // No stored id has a control character (`record::parse`), and
-    // PostgreSQL would refuse a NUL in the query.
-    if external_id.chars().any(char::is_control) {
+    // No stored record has such an id, and PostgreSQL would refuse a NUL
+    // in the query.
+    if !record::is_external_id(external_id) {
         return Err(ServiceError::NotFound);
     }
     let row = actions::Entity::find()

@@ -21,9 +21,11 @@
 //! group at a time. On SQLite writes are one at a time anyway; on
 //! PostgreSQL concurrent batches of one partner mostly waited for each
 //! other's locks on the citizens they shared and on the partner's issuance
-//! shards (`bench ingest`, 2026-11-30: 4 senders, 6,679–7,247/s with batch
-//! p99 1.1–1.5 s one transaction each; 7,661–7,711/s with p99 550–581 ms in
-//! groups). Different partners still write side by side.
+//! shards (`bench ingest`, 2026-11-30, 4 senders, 60 batches: 6,679 and
+//! 7,247/s with batch p99 1.1–1.5 s, a transaction each; 7,661 and 7,711/s
+//! with p99 550–581 ms in groups, measured with a cap of 8,000 records that
+//! 4 senders never reach, so the same as [`GROUP_RECORDS`]). Different
+//! partners still write side by side.
 
 use super::{MAX_BATCH, RecordRequest, ingest_requests};
 use crate::config::Secret;
@@ -42,7 +44,7 @@ use tokio::sync::{mpsc, oneshot};
 /// The most records one group carries: a few full batches. A request
 /// that would take a group past it waits for the next one, so a group's
 /// transaction stays bounded however many senders queue.
-pub const GROUP_RECORDS: usize = 4 * MAX_BATCH;
+const GROUP_RECORDS: usize = 4 * MAX_BATCH;
 
 /// A request waiting for its group.
 struct Waiting {

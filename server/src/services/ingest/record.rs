@@ -37,13 +37,7 @@ pub(super) fn parse(raw: &Value) -> Result<Incoming, Malformed> {
         .map(str::trim)
         .unwrap_or_default()
         .to_owned();
-    // A control character is no part of an id, and PostgreSQL cannot
-    // store a NUL in text at all: refused here, the record is answered
-    // instead of failing its batch.
-    if external_id.is_empty()
-        || external_id.len() > EXTERNAL_ID_MAX_BYTES
-        || external_id.chars().any(char::is_control)
-    {
+    if !is_external_id(&external_id) {
         return Err(Malformed { external_id });
     }
     let Ok(record) = PartnerRecord::deserialize(raw) else {
@@ -59,6 +53,14 @@ pub(super) fn parse(raw: &Value) -> Result<Incoming, Malformed> {
         action,
         subject,
     })
+}
+
+/// Whether `id` (trimmed) can be a stored record's external id: not empty,
+/// at most [`EXTERNAL_ID_MAX_BYTES`], and no control character — none is
+/// part of an id, and PostgreSQL cannot store a NUL in text at all, so such
+/// a record is answered instead of failing its batch.
+pub(super) fn is_external_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= EXTERNAL_ID_MAX_BYTES && !id.chars().any(char::is_control)
 }
 
 /// The action a record describes; `None` when a field is malformed.
