@@ -2,7 +2,7 @@
 // with Node's own crypto — an implementation independent of the server's —
 // exactly as DESIGN.md §6 describes.
 import { expect, APIRequestContext, Page } from '@playwright/test';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'tanpu-demo-2026';
 
@@ -50,6 +50,47 @@ export function cityTime(hoursAgo: number): string {
   return t.toISOString().replace(/\.\d{3}Z$/, '+08:00');
 }
 
+/// Hours since the current city month began (0:00 on the 1st, UTC+8).
+export function hoursIntoCityMonth(): number {
+  const city = new Date(Date.now() + 8 * 3600_000);
+  return (city.getUTCDate() - 1) * 24 + city.getUTCHours() + city.getUTCMinutes() / 60 + city.getUTCSeconds() / 3600;
+}
+
+/// When a ride (see [`busRide`]: 0.4 hours long) should start, in hours ago:
+/// `preferred`, or later when that would be before the current city month
+/// began, so that the ride counts for "this month" as well as the last
+/// seven days. In the first half hour of a month no ride fits: then the ride
+/// starts in the month before, and [`startsThisCityMonth`] says so.
+export function hoursAgoThisCityMonth(preferred: number): number {
+  return Math.max(0.45, Math.min(preferred, hoursIntoCityMonth() - 0.02));
+}
+
+/// Whether a ride starting `hoursAgo` hours ago is in the current city month.
+export function startsThisCityMonth(hoursAgo: number): boolean {
+  return hoursAgo < hoursIntoCityMonth();
+}
+
+/// A citizen of the test's own (no other spec touches them): registered and
+/// with a transit card bound, through the API.
+export async function newCitizen(request: APIRequestContext, nicknamePrefix: string) {
+  const n = String(randomInt(100_000_000)).padStart(8, '0');
+  const login = `137${n}`;
+  const password = 'green-commute-2026';
+  const nickname = `${nicknamePrefix}${n.slice(4)}`;
+  const register = await request.post('/api/v1/auth/register', {
+    data: { login, password, nickname, consent: true },
+  });
+  expect(register.status()).toBe(201);
+  const token = await apiToken(request, login, password);
+  const card = `3100 7${n.slice(0, 3)} ${n.slice(3, 7)}`;
+  const bind = await request.post('/api/v1/me/bindings', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { type: 'transit_card', value: card },
+  });
+  expect(bind.status()).toBe(201);
+  return { login, password, nickname, card, token };
+}
+
 /// A 7.4 km bus ride on `card`, reported by `partner`, starting `hoursAgo`
 /// hours ago (choose distinct hours per citizen: overlapping rides are
 /// refused). Returns the decision.
@@ -66,7 +107,7 @@ export async function busRide(request: APIRequestContext, partner: Partner, card
   });
   expect(res.status()).toBe(200);
   const decision = await res.json();
-  expect(decision.status).toBe('accepted');
+  expect(decision.status, `the ride's reasons: ${JSON.stringify(decision.reasons)}`).toBe('accepted');
   return decision as { status: string; points: number; co2e_g: number };
 }
 
