@@ -13,6 +13,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 TRUNK_VERSION=0.21.14
 WASM_OPT_VERSION=0.116.1
+WASM_SPLIT_VERSION=0.2.4
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -44,6 +45,13 @@ fi
 if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q "version 116"; then
   say "installing wasm-opt $WASM_OPT_VERSION (about 9 minutes on 2 cores)"
   cargo install wasm-opt --locked --version "$WASM_OPT_VERSION"
+fi
+
+# The citizen app's wasm is split into lazily loaded pages after Trunk's
+# build (scripts/split-wasm.sh).
+if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION"
+  cargo install wasm_split_cli_support --locked --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 # Brotli compresses the web app's files once at build time (build-web.sh).

@@ -41,6 +41,9 @@ step "clippy: server, core, migrations" \
 step "clippy: wasm crates on wasm32-unknown-unknown" \
   cargo clippy --locked -p tanpu-core -p tanpu-app -p tanpu-frontend \
   --target wasm32-unknown-unknown -- -D warnings
+step "clippy: the staff console's build (without the citizen app)" \
+  cargo clippy --locked -p tanpu-app -p tanpu-frontend --no-default-features \
+  --target wasm32-unknown-unknown -- -D warnings
 step "Rust tests on SQLite" cargo_test "$log_dir/sqlite.log" cargo test --locked
 
 if ! pg_isready -q -d "$pg_url/postgres"; then

@@ -5,14 +5,26 @@
 //! Each binary links only what its app reaches, so the console's pages are
 //! not in the citizen's bundle.
 
+// A build of one app leaves the other's pages unused.
+#![cfg_attr(not(feature = "citizen-app"), allow(dead_code, unused_imports))]
+
 mod api;
+#[cfg(feature = "citizen-app")]
+mod citizen;
 mod components;
+mod crash;
 mod display;
 mod files;
 mod handoff;
 mod i18n;
+#[cfg(feature = "citizen-app")]
+mod lazy_pages;
 mod pages;
 mod session;
+
+#[cfg(feature = "citizen-app")]
+pub use citizen::App;
+pub use crash::install_crash_notice;
 
 use components::admin_nav::AdminNav;
 use components::footer::Footer;
@@ -27,22 +39,10 @@ use pages::admin_dashboard::AdminDashboard;
 use pages::admin_partners::AdminPartners;
 use pages::admin_reports::AdminReports;
 use pages::{
-    action_detail::ActionDetail,
-    actions::Actions,
     admin_rewards::AdminRewards,
     admin_rules::{AdminRuleEditor, AdminRules},
-    claim::Claim,
-    home::Home,
-    how_it_works::HowItWorks,
-    leaderboard::Leaderboard,
-    login::Login,
     not_found::NotFound,
-    privacy::Privacy,
-    profile::Profile,
-    register::Register,
     review::Review,
-    rewards::Rewards,
-    vouchers::Vouchers,
 };
 use session::provide_auth;
 use tanpu_core::web::WebBuild;
@@ -61,30 +61,6 @@ fn Shell(app: WebBuild, children: Children) -> impl IntoView {
             <main id="main">{children()}</main>
             <Footer />
         </Router>
-    }
-}
-
-/// The citizen app. Paths of the staff console are not routed here (see
-/// [`tanpu_core::web`]): following a link to one loads the console's build.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <Shell app=WebBuild::Citizen>
-            <Routes fallback=|| view! { <NotFound app=WebBuild::Citizen /> }>
-                <Route path=path!("/") view=Home />
-                <Route path=path!("/actions") view=Actions />
-                <Route path=path!("/actions/claim") view=Claim />
-                <Route path=path!("/actions/:id") view=ActionDetail />
-                <Route path=path!("/rewards") view=Rewards />
-                <Route path=path!("/vouchers") view=Vouchers />
-                <Route path=path!("/leaderboard") view=Leaderboard />
-                <Route path=path!("/how-it-works") view=HowItWorks />
-                <Route path=path!("/privacy") view=Privacy />
-                <Route path=path!("/register") view=Register />
-                <Route path=path!("/login") view=Login />
-                <Route path=path!("/me") view=Profile />
-            </Routes>
-        </Shell>
     }
 }
 

@@ -68,6 +68,62 @@ test('a client route loaded directly renders', async ({ page }) => {
   await expect(stat(page, '注册市民')).toBeVisible();
 });
 
+test("a page's code is downloaded when the page is first opened, not before", async ({ page }) => {
+  // The citizen app is split (scripts/split-wasm.sh): the main module, then
+  // one chunk per page, fetched by the router when the page is visited.
+  const wasm: string[] = [];
+  page.on('request', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path.endsWith('.wasm')) wasm.push(path);
+  });
+  await page.goto('/how-it-works');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('如何获得碳积分');
+  await page.waitForLoadState('networkidle');
+  const opening = [...wasm];
+  // The main module and at least the page's own chunk, from one hashed folder.
+  expect(opening.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(opening.map((p) => p.split('/').slice(0, -1).join('/'))).size).toBe(1);
+
+  // The privacy notice is in the same group of pages (app/src/lazy_pages.rs):
+  // nothing more to fetch.
+  await page.getByRole('link', { name: '隐私政策' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('隐私政策');
+  await page.waitForLoadState('networkidle');
+  expect(wasm.length).toBe(opening.length);
+
+  // Sign-in is in another group: its code comes now.
+  await page.getByRole('navigation').getByRole('link', { name: '登录' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+  const later = wasm.slice(opening.length);
+  expect(later.length).toBeGreaterThanOrEqual(1);
+  for (const chunk of later) expect(opening).not.toContain(chunk);
+
+  // Back to a page already loaded: nothing more is fetched.
+  const before = wasm.length;
+  await page.getByRole('link', { name: '如何获得积分' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('如何获得碳积分');
+  await page.waitForLoadState('networkidle');
+  expect(wasm.length).toBe(before);
+});
+
+test("a page whose code cannot be fetched says so and offers a reload", async ({ page }) => {
+  await page.goto('/how-it-works');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('如何获得碳积分');
+  // The connection drops as the sign-in page's code is fetched.
+  const dropped = /\/split_account_[^/]*\.wasm$/;
+  await page.route(dropped, (route) => route.abort('internetdisconnected'));
+  await page.getByRole('navigation').getByRole('link', { name: '登录' }).click();
+  const notice = page.getByRole('alert').filter({ hasText: '请重新加载' });
+  await expect(notice).toContainText('Please reload the page.');
+
+  // Back online, the link loads the app again.
+  await page.unroute(dropped);
+  await notice.getByRole('link', { name: '重新加载 · Reload' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('navigation').getByRole('link', { name: '登录' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+});
+
 test('an unknown client route says so and links home', async ({ page }) => {
   await page.goto('/no/such/page');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('页面不存在');

@@ -1,6 +1,6 @@
-//! The Trunk entry point: installs the panic hook and mounts the app.
+//! The Trunk entry point: installs the panic notice and mounts the app.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    tanpu_app::install_crash_notice();
     leptos::mount::mount_to_body(tanpu_app::App);
 }

@@ -7,7 +7,7 @@ use crate::components::load_error::Loading;
 use crate::components::week_chart::WeekChart;
 use crate::display::trees;
 use crate::i18n::{Msg, use_i18n};
-use crate::pages::landing::Landing;
+use crate::lazy_pages;
 use crate::session::{SessionState, use_auth};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -23,15 +23,18 @@ pub fn Home() -> impl IntoView {
         SessionState::SignedOut => 1,
         SessionState::SignedIn(_) => 2,
     });
+    // The two pages' code is in the `visitor` and `citizen` modules
+    // (`lazy_pages`): fetched, the first time, before the page shows.
     move || match status.get() {
         0 => view! { <Loading /> }.into_any(),
-        1 => view! { <Landing /> }.into_any(),
-        _ => view! { <Dashboard /> }.into_any(),
+        1 => Suspend::new(lazy_pages::landing()).into_any(),
+        _ => Suspend::new(lazy_pages::dashboard()).into_any(),
     }
 }
 
+/// The signed-in citizen's dashboard.
 #[component]
-fn Dashboard() -> impl IntoView {
+pub fn Dashboard() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
     let summary = fetch(|| "/api/v1/me/summary".to_owned());

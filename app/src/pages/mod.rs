@@ -10,6 +10,7 @@ pub mod admin_reports;
 pub mod admin_rewards;
 pub mod admin_rules;
 pub mod claim;
+#[cfg(feature = "citizen-app")]
 pub mod home;
 pub mod how_it_works;
 pub mod landing;

@@ -90,7 +90,7 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         }
         page = Some(index);
     }
-    let cache = if res.status().is_success() && is_hashed_asset(last_segment) {
+    let cache = if res.status().is_success() && is_hashed_asset(&path) {
         IMMUTABLE
     } else {
         REVALIDATE
@@ -151,12 +151,22 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Whether a file name carries Trunk's content hash, e.g.
-/// `tanpu-frontend-1a2b3c4d5e6f7a8b_bg.wasm` or `style-1a2b3c4d5e6f7a8.css`
-/// (a 64-bit hash in hex without leading zeros: usually 16 digits, sometimes
-/// fewer).
-fn is_hashed_asset(file_name: &str) -> bool {
-    let stem = file_name.split('.').next().unwrap_or_default();
+/// Whether a path names a file whose contents its name pins: the file's
+/// name or its folder's carries a content hash. Trunk hashes file names;
+/// the split wasm of the citizen app (`scripts/split-wasm.sh`) is a folder
+/// of files that name each other, so the folder carries the hash.
+fn is_hashed_asset(path: &str) -> bool {
+    let mut segments = path.rsplit('/');
+    let file = segments.next().unwrap_or_default();
+    carries_hash(file) || segments.next().is_some_and(carries_hash)
+}
+
+/// Whether a file or folder name carries a content hash, e.g.
+/// `tanpu-frontend-1a2b3c4d5e6f7a8b_bg.wasm`, `style-1a2b3c4d5e6f7a8.css`
+/// (Trunk's: a 64-bit hash in hex without leading zeros, usually 16 digits,
+/// sometimes fewer) or `tanpu-frontend-1a2b3c4d5e6f7a8b`.
+fn carries_hash(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
         hash.len() >= HASH_MIN_DIGITS && hash.bytes().all(|b| b.is_ascii_hexdigit())
@@ -189,13 +199,29 @@ mod tests {
 
     #[test]
     fn trunk_hashes_are_recognised() {
-        assert!(is_hashed_asset("tanpu-frontend-1a2b3c4d5e6f7a8b_bg.wasm"));
-        assert!(is_hashed_asset("tanpu-frontend-1a2b3c4d5e6f7a8b.js"));
-        assert!(is_hashed_asset("style-0123456789abcdef.css"));
-        assert!(is_hashed_asset("favicon-dcce61f90594f7d.svg"));
-        assert!(!is_hashed_asset("tanpu-beef.js"));
-        assert!(!is_hashed_asset("index.html"));
-        assert!(!is_hashed_asset("favicon.svg"));
-        assert!(!is_hashed_asset("how-it-works"));
+        assert!(is_hashed_asset("/tanpu-frontend-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed_asset("/tanpu-frontend-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/staff/favicon-dcce61f90594f7d.svg"));
+        assert!(!is_hashed_asset("/tanpu-beef.js"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/favicon.svg"));
+        assert!(!is_hashed_asset("/how-it-works"));
+    }
+
+    #[test]
+    fn files_in_a_hashed_folder_are_hashed_assets() {
+        assert!(is_hashed_asset(
+            "/tanpu-frontend-1a2b3c4d5e6f7a8b/tanpu-frontend.js"
+        ));
+        assert!(is_hashed_asset(
+            "/tanpu-frontend-1a2b3c4d5e6f7a8b/__wasm_split.js"
+        ));
+        assert!(is_hashed_asset(
+            "/tanpu-frontend-1a2b3c4d5e6f7a8b/split_home.wasm"
+        ));
+        assert!(!is_hashed_asset("/icons/apple-touch-icon.png"));
+        assert!(!is_hashed_asset("/staff/index.html"));
+        assert!(!is_hashed_asset("/actions/42"));
     }
 }

@@ -1,0 +1,80 @@
+//! The citizen app's pages, loaded lazily: their code is split out of the
+//! main wasm module (`scripts/split-wasm.sh` does the split after Trunk's
+//! build) into a module per group of pages, fetched the first time one of
+//! the group's pages is shown:
+//!
+//! - `visitor`: the landing page, how credits are earned, the privacy
+//!   notice;
+//! - `account`: sign-in and registration;
+//! - `activity`: the signed-in citizen's dashboard, actions and claims;
+//! - `spending`: rewards and vouchers, the leaderboard, the profile.
+//!
+//! Code that pages of several groups use goes into modules of its own,
+//! fetched with any group that needs them. Groups rather than a module per
+//! page: per page, the code shared by each combination of pages became a
+//! module of its own (164 files, 78 of them for the home page), each
+//! compressed apart and instantiated one after another, which made the first
+//! render of `/` twice as slow; one group for all signed-in pages made a
+//! citizen's first load download all of them.
+//!
+//! The pages load their own data when they render, so a route's
+//! [`LazyRoute::data`] holds nothing. `/` is the one route in the main
+//! module: it shows the landing page or the dashboard, each from its group,
+//! once the session is known ([`crate::pages::home::Home`]).
+
+use crate::pages::{
+    action_detail::ActionDetail, actions::Actions, claim::Claim, home::Dashboard,
+    how_it_works::HowItWorks, landing::Landing, leaderboard::Leaderboard, login::Login,
+    privacy::Privacy, profile::Profile, register::Register, rewards::Rewards, vouchers::Vouchers,
+};
+use leptos::lazy;
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+/// Declares, for each page, `$show`: an async function that loads the
+/// page's group (`$group`) and returns the page's view; and for a routed
+/// page, `$route`, its lazily loaded route. One macro for all of them on
+/// purpose: `#[lazy]` names a group's module after the group and the place
+/// it is written, so the functions of a group share a module only when
+/// they are written in one place.
+macro_rules! lazy_pages {
+    ($($group:ident: $show:ident => $page:ident $(as $route:ident)?;)*) => {$(
+        #[doc = concat!("The view of [`", stringify!($page), "`], from the `", stringify!($group), "` module.")]
+        #[lazy($group)]
+        pub fn $show() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+
+        $(
+            #[doc = concat!("The route of [`", stringify!($page), "`].")]
+            #[derive(Debug)]
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $show().await
+                }
+            }
+        )?
+    )*};
+}
+
+lazy_pages! {
+    visitor: landing => Landing;
+    visitor: how_it_works => HowItWorks as HowItWorksRoute;
+    visitor: privacy => Privacy as PrivacyRoute;
+    account: register => Register as RegisterRoute;
+    account: login => Login as LoginRoute;
+    activity: dashboard => Dashboard;
+    activity: actions => Actions as ActionsRoute;
+    activity: claim => Claim as ClaimRoute;
+    activity: action_detail => ActionDetail as ActionDetailRoute;
+    spending: rewards => Rewards as RewardsRoute;
+    spending: vouchers => Vouchers as VouchersRoute;
+    spending: leaderboard => Leaderboard as LeaderboardRoute;
+    spending: profile => Profile as ProfileRoute;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Trunk's post_build hook (Trunk.toml): splits a web app's wasm at its lazily
+# loaded pages (Leptos' `#[lazy_route]`), so that a phone downloads the shell
+# and the page it opens, and fetches each other page's code the first time it
+# goes there. A build without split points (the staff console) is left as
+# Trunk made it.
+#
+# The split must happen between cargo and wasm-bindgen: it needs the linker's
+# relocations (`--emit-relocs`, frontend/build.rs), which wasm-bindgen's
+# rewrite of the module drops. Trunk 0.21 runs cargo, wasm-bindgen and
+# wasm-opt as one step, so this hook starts again from cargo's output:
+#   1. wasm-split-cli: the main module, a chunk per page (and chunks of code
+#      that several pages share), and `__wasm_split.js`, which loads them;
+#   2. wasm-bindgen on the main module, keeping the linker's exports that the
+#      chunks import;
+#   3. wasm-opt on the main module and every chunk (release builds);
+#   4. all of it into one folder named after the hash of its contents — the
+#      files name each other relatively, so the folder's name alone carries
+#      the hash and the server may let browsers keep them for a year — and
+#      index.html pointed there (with the new integrity hashes); Trunk's
+#      unsplit files are removed.
+# Environment (set by Trunk): TRUNK_STAGING_DIR, TRUNK_HTML_FILE,
+# TRUNK_PROFILE, TRUNK_PUBLIC_URL.
+set -euo pipefail
+
+staging="${TRUNK_STAGING_DIR:?run by Trunk as a post_build hook}"
+page="$staging/index.html"
+public_url="${TRUNK_PUBLIC_URL:-/}"
+
+say() { printf 'split-wasm: %s\n' "$*" >&2; }
+
+# Trunk's files: <bin>-<hash>.js and <bin>-<hash>_bg.wasm.
+bg_wasm="$(cd "$staging" && ls -- *_bg.wasm)"
+hashed="${bg_wasm%_bg.wasm}"
+bin="${hashed%-*}"
+
+# Cargo's output for the profile Trunk built.
+if [ "${TRUNK_PROFILE:-debug}" = release ]; then
+  profile="$(sed -n 's/.*data-cargo-profile-release="\([^"]*\)".*/\1/p' "$TRUNK_HTML_FILE" | head -1)"
+  profile="${profile:-release}"
+else
+  profile=debug
+fi
+target_dir="$(cargo metadata --no-deps --format-version 1 --offline |
+  sed 's/.*"target_directory":"\([^"]*\)".*/\1/')"
+input="$target_dir/wasm32-unknown-unknown/$profile/$bin.wasm"
+[ -f "$input" ] || { say "no cargo output at $input"; exit 1; }
+
+if ! grep -q -a -F '__wasm_split_placeholder__' "$input"; then
+  exit 0
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+out="$work/$bin"
+mkdir "$out"
+
+wasm-split-cli --target web --out-name "$bin" "$input" "$out"
+wasm-bindgen --target=web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$out" --out-name "$bin" "$out/$bin.wasm"
+rm "$out/$bin.wasm"
+if [ "${TRUNK_PROFILE:-debug}" = release ]; then
+  for module in "$out"/*.wasm; do
+    # binaryen 116 warns of every name-section entry it cannot read (the
+    # split modules' names are kept for the linker's sake); they are noise.
+    wasm-opt -Oz "$module" -o "$module" 2>&1 |
+      { grep -v -e 'unknown name subsection' -e 'in name section' || true; } >&2
+  done
+fi
+
+# The folder's hash: of every file's name and contents, in a fixed order.
+digest="$(cd "$out" && find . -type f | LC_ALL=C sort |
+  while read -r file; do printf '%s\n' "$file"; cat "$file"; done |
+  sha256sum | cut -c1-16)"
+folder="$bin-$digest"
+rm -rf "${staging:?}/$folder"
+mv "$out" "$staging/$folder"
+
+integrity() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | base64 -w0)"; }
+js_integrity="$(integrity "$staging/$folder/$bin.js")"
+wasm_integrity="$(integrity "$staging/$folder/${bin}_bg.wasm")"
+
+# Point the page's preload links and loader script at the split build. Trunk
+# writes each link's href before its integrity.
+old_js="$public_url$hashed.js"
+old_wasm="$public_url${hashed}_bg.wasm"
+new_js="$public_url$folder/$bin.js"
+new_wasm="$public_url$folder/${bin}_bg.wasm"
+sed -i \
+  -e "s#\(href=\"$old_js\"[^>]*integrity=\"\)[^\"]*#\1$js_integrity#g" \
+  -e "s#\(href=\"$old_wasm\"[^>]*integrity=\"\)[^\"]*#\1$wasm_integrity#g" \
+  -e "s#$old_js#$new_js#g" \
+  -e "s#$old_wasm#$new_wasm#g" \
+  "$page"
+if grep -q -F "$hashed" "$page"; then
+  say "index.html still names $hashed after the rewrite"
+  exit 1
+fi
+rm "$staging/$hashed.js" "$staging/$bg_wasm"
+say "$bin split into $(find "$staging/$folder" -name '*.wasm' | wc -l) wasm modules in $folder/"
