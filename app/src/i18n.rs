@@ -1,6 +1,6 @@
 //! The i18n catalogue: every string the UI shows, in zh-CN (the default) and
-//! English. A message is an enum variant, so a missing translation is a
-//! compile error rather than a blank on screen.
+//! English. A message is a constant with both texts, so a missing
+//! translation is a compile error rather than a blank on screen.
 //!
 //! The chosen language persists in `localStorage` and is mirrored to
 //! `<html lang>` so screen readers pronounce the page correctly.
@@ -46,20 +46,26 @@ impl Lang {
     }
 }
 
-/// Declares [`Msg`] and its texts in one place: each message's zh-CN and
-/// English text side by side (a missing one does not compile), kept in one
-/// static table indexed by the message. A 1,200-arm `match` compiled to about
-/// 20 KB of code in the wasm bundle; the table is a few bytes of code.
+/// A message of the UI: its texts, `[zh-CN, English]`. The messages are
+/// constants (`Msg::NavHome`), declared by `catalogue!` below.
+///
+/// Constants rather than an enum indexing one table: a table would tie
+/// every text to every use of any message, all of them in the wasm module
+/// that the shell is in. As constants, each text is data of the code that
+/// shows it, and the split (`lazy_pages`) moves it with that code into the
+/// group of pages that uses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Msg(&'static [&'static str; 2]);
+
+/// Declares the messages, each with its zh-CN and English text side by side
+/// (a missing one does not compile).
 macro_rules! catalogue {
     ($($msg:ident: $zh:literal, $en:literal;)*) => {
-        /// Every message of the UI.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Msg {
-            $($msg,)*
+        // Named like the enum variants they replaced, which call sites read as.
+        #[allow(non_upper_case_globals)]
+        impl Msg {
+            $(pub const $msg: Msg = Msg(&[$zh, $en]);)*
         }
-
-        /// The texts in [`Msg`]'s order, each as `[zh-CN, English]`.
-        const TEXTS: &[[&str; 2]] = &[$([$zh, $en],)*];
     };
 }
 
@@ -763,7 +769,7 @@ catalogue! {
 impl Msg {
     /// The text in `lang`.
     pub fn text(self, lang: Lang) -> &'static str {
-        TEXTS[self as usize][lang as usize]
+        self.0[lang as usize]
     }
 }
 

@@ -3,8 +3,7 @@
 //! build) into a module per group of pages, fetched the first time one of
 //! the group's pages is shown:
 //!
-//! - `visitor`: the landing page, how credits are earned, the privacy
-//!   notice;
+//! - `visitor`: how credits are earned, the privacy notice;
 //! - `account`: sign-in and registration;
 //! - `activity`: the signed-in citizen's dashboard, actions and claims;
 //! - `spending`: rewards and vouchers, the leaderboard, the profile.
@@ -17,15 +16,17 @@
 //! render of `/` twice as slow; one group for all signed-in pages made a
 //! citizen's first load download all of them.
 //!
-//! The pages load their own data when they render, so a route's
-//! [`LazyRoute::data`] holds nothing. `/` is the one route in the main
-//! module: it shows the landing page or the dashboard, each from its group,
-//! once the session is known ([`crate::pages::home::Home`]).
+//! `/` is the one route in the main module, with the landing page: a
+//! visitor's first load is the main module alone, with no second round trip
+//! before the page shows. Once the session is known it shows the landing
+//! page, or loads the dashboard from its group
+//! ([`crate::pages::home::Home`]). The pages load their own data when they
+//! render, so a route's [`LazyRoute::data`] holds nothing.
 
 use crate::pages::{
     action_detail::ActionDetail, actions::Actions, claim::Claim, home::Dashboard,
-    how_it_works::HowItWorks, landing::Landing, leaderboard::Leaderboard, login::Login,
-    privacy::Privacy, profile::Profile, register::Register, rewards::Rewards, vouchers::Vouchers,
+    how_it_works::HowItWorks, leaderboard::Leaderboard, login::Login, privacy::Privacy,
+    profile::Profile, register::Register, rewards::Rewards, vouchers::Vouchers,
 };
 use leptos::lazy;
 use leptos::prelude::*;
@@ -64,7 +65,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    visitor: landing => Landing;
     visitor: how_it_works => HowItWorks as HowItWorksRoute;
     visitor: privacy => Privacy as PrivacyRoute;
     account: register => Register as RegisterRoute;

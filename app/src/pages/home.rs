@@ -8,6 +8,7 @@ use crate::components::week_chart::WeekChart;
 use crate::display::trees;
 use crate::i18n::{Msg, use_i18n};
 use crate::lazy_pages;
+use crate::pages::landing::Landing;
 use crate::session::{SessionState, use_auth};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -23,11 +24,12 @@ pub fn Home() -> impl IntoView {
         SessionState::SignedOut => 1,
         SessionState::SignedIn(_) => 2,
     });
-    // The two pages' code is in the `visitor` and `citizen` modules
-    // (`lazy_pages`): fetched, the first time, before the page shows.
+    // The landing page is in the main module, the dashboard in the
+    // `activity` group (`lazy_pages`): fetched, the first time, before it
+    // shows.
     move || match status.get() {
         0 => view! { <Loading /> }.into_any(),
-        1 => Suspend::new(lazy_pages::landing()).into_any(),
+        1 => view! { <Landing /> }.into_any(),
         _ => Suspend::new(lazy_pages::dashboard()).into_any(),
     }
 }
