@@ -61,8 +61,8 @@ wasm-bindgen --target=web --no-typescript --keep-lld-exports --no-demangle \
 rm "$out/$bin.wasm"
 if [ "${TRUNK_PROFILE:-debug}" = release ]; then
   for module in "$out"/*.wasm; do
-    # binaryen 116 warns of every name-section entry it cannot read (the
-    # split modules' names are kept for the linker's sake); they are noise.
+    # binaryen 116 warns of every entry of the split modules' name sections
+    # that it cannot read, thousands of lines; wasm-opt drops the section.
     wasm-opt -Oz "$module" -o "$module" 2>&1 |
       { grep -v -e 'unknown name subsection' -e 'in name section' || true; } >&2
   done
@@ -86,11 +86,14 @@ old_js="$public_url$hashed.js"
 old_wasm="$public_url${hashed}_bg.wasm"
 new_js="$public_url$folder/$bin.js"
 new_wasm="$public_url$folder/${bin}_bg.wasm"
+# The old names as sed patterns: their dots are literal.
+old_js_re="${old_js//./\\.}"
+old_wasm_re="${old_wasm//./\\.}"
 sed -i \
-  -e "s#\(href=\"$old_js\"[^>]*integrity=\"\)[^\"]*#\1$js_integrity#g" \
-  -e "s#\(href=\"$old_wasm\"[^>]*integrity=\"\)[^\"]*#\1$wasm_integrity#g" \
-  -e "s#$old_js#$new_js#g" \
-  -e "s#$old_wasm#$new_wasm#g" \
+  -e "s#\(href=\"$old_js_re\"[^>]*integrity=\"\)[^\"]*#\1$js_integrity#g" \
+  -e "s#\(href=\"$old_wasm_re\"[^>]*integrity=\"\)[^\"]*#\1$wasm_integrity#g" \
+  -e "s#$old_js_re#$new_js#g" \
+  -e "s#$old_wasm_re#$new_wasm#g" \
   "$page"
 if grep -q -F "$hashed" "$page"; then
   say "index.html still names $hashed after the rewrite"

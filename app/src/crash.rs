@@ -1,7 +1,7 @@
 //! What the person sees when the app stops: a panic aborts the wasm module
 //! (`panic = "abort"`), and the page would otherwise freeze as it was, or
-//! stay blank. The likeliest cause is a lost connection while a page's code
-//! was being fetched (each page is a lazily loaded chunk): a notice in both
+//! stay blank. The likeliest cause is a lost connection while a group of
+//! pages' code was being fetched (`lazy_pages`): a notice in both
 //! languages (the app's language state is gone with the module) and a link
 //! that loads the page again.
 

@@ -70,7 +70,8 @@ test('a client route loaded directly renders', async ({ page }) => {
 
 test("a page's code is downloaded when the page is first opened, not before", async ({ page }) => {
   // The citizen app is split (scripts/split-wasm.sh): the main module, then
-  // one chunk per page, fetched by the router when the page is visited.
+  // the code of each group of pages (app/src/lazy_pages.rs), fetched by the
+  // router when one of the group's pages is first visited.
   const wasm: string[] = [];
   page.on('request', (req) => {
     const path = new URL(req.url()).pathname;
@@ -80,7 +81,7 @@ test("a page's code is downloaded when the page is first opened, not before", as
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('如何获得碳积分');
   await page.waitForLoadState('networkidle');
   const opening = [...wasm];
-  // The main module and at least the page's own chunk, from one hashed folder.
+  // The main module and at least the page's group, from one hashed folder.
   expect(opening.length).toBeGreaterThanOrEqual(2);
   expect(new Set(opening.map((p) => p.split('/').slice(0, -1).join('/'))).size).toBe(1);
 
