@@ -1,7 +1,7 @@
 //! Domain values as people read them, in the current language.
 
 use crate::i18n::{I18n, Lang, Msg, kind_msg, unit_msg};
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Timelike, Utc};
 use tanpu_core::format::{TreeEquivalent, group_thousands, thousandths, tree_equivalent};
 use tanpu_core::rules::calendar::to_city_time;
 
@@ -18,9 +18,22 @@ pub fn amount(i18n: I18n, quantity_milli: i64, unit: &str) -> String {
 
 /// An instant in city time (UTC+8), as on the partner's receipt.
 pub fn when(instant: Option<DateTime<Utc>>) -> String {
-    instant.map_or_else(String::new, |t| {
-        to_city_time(t).format("%Y-%m-%d %H:%M").to_string()
-    })
+    instant.map_or_else(String::new, |t| city_minute(t, ' '))
+}
+
+/// `t` in city time to the minute, "2026-11-29 08:10" with `between` as
+/// the space. Written out rather than with chrono's `format`, whose
+/// strftime interpreter would be code of every page that shows a time.
+fn city_minute(t: DateTime<Utc>, between: char) -> String {
+    let t = to_city_time(t);
+    format!(
+        "{:04}-{:02}-{:02}{between}{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// A reduction as what trees absorb.
@@ -89,9 +102,7 @@ pub fn your_rank(lang: Lang, rank: u32, ranked: u64) -> String {
 /// An instant as the value of an `<input type="datetime-local">`, in city
 /// time.
 pub fn datetime_local(instant: Option<DateTime<Utc>>) -> String {
-    instant.map_or_else(String::new, |t| {
-        to_city_time(t).format("%Y-%m-%dT%H:%M").to_string()
-    })
+    instant.map_or_else(String::new, |t| city_minute(t, 'T'))
 }
 
 /// The value of an `<input type="datetime-local">`, read as city time.
@@ -106,4 +117,24 @@ pub fn parse_datetime_local(value: &str) -> Result<Option<DateTime<Utc>>, Msg> {
         .map_err(|_| Msg::ErrNotADate)?;
     let utc = local - TimeDelta::seconds(tanpu_core::rules::calendar::CITY_UTC_OFFSET_SECONDS);
     Ok(Some(utc.and_utc()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_city_time_to_the_minute() {
+        let t = DateTime::parse_from_rfc3339("2026-11-30T16:05:59Z")
+            .expect("an instant")
+            .with_timezone(&Utc);
+        assert_eq!(when(Some(t)), "2026-12-01 00:05");
+        assert_eq!(when(None), "");
+        assert_eq!(datetime_local(Some(t)), "2026-12-01T00:05");
+        let minute = t - TimeDelta::seconds(59);
+        assert_eq!(
+            parse_datetime_local(&datetime_local(Some(t))),
+            Ok(Some(minute))
+        );
+    }
 }

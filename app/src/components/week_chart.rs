@@ -4,6 +4,7 @@
 
 use crate::display::kind_name;
 use crate::i18n::{Msg, use_i18n};
+use chrono::Datelike;
 use leptos::prelude::*;
 use tanpu_core::api::WeekTotals;
 use tanpu_core::format::group_thousands;
@@ -83,7 +84,11 @@ pub fn WeekChart(weeks: Vec<WeekTotals>) -> impl IntoView {
     let rows = weeks
         .iter()
         .map(|week| {
-            let start = week.week_start.format("%m-%d").to_string();
+            let start = format!(
+                "{:02}-{:02}",
+                week.week_start.month(),
+                week.week_start.day()
+            );
             let total = group_thousands(u64::try_from(week_total(week)).unwrap_or(0));
             view! { <tr><td>{start}</td><td>{total}</td></tr> }
         })
