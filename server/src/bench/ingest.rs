@@ -223,9 +223,9 @@ async fn send_batches(
     let mut latencies = Vec::new();
     let mut credited = 0;
     for task in tasks {
-        let (l, n) = task.await.map_err(|e| e.to_string())??;
-        latencies.extend(l);
-        credited += n;
+        let (more, accepted) = task.await.map_err(|e| e.to_string())??;
+        latencies.extend(more);
+        credited += accepted;
     }
     Ok((latencies, credited))
 }
