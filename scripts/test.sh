@@ -45,6 +45,11 @@ step "clippy: the staff console's build (without the citizen app)" \
   cargo clippy --locked -p tanpu-app -p tanpu-frontend --no-default-features \
   --target wasm32-unknown-unknown -- -D warnings
 step "Rust tests on SQLite" cargo_test "$log_dir/sqlite.log" cargo test --locked
+# The web app's own unit tests (how values read), natively: the app is not a
+# default member (see Cargo.toml), and a cargo invocation of its own keeps
+# Leptos' features apart from the server's.
+step "Rust tests: the web app's, natively" \
+  cargo_test "$log_dir/app.log" cargo test --locked -p tanpu-app
 
 if ! pg_isready -q -d "$pg_url/postgres"; then
   echo "PostgreSQL was requested for the tests but is unreachable at $pg_url" >&2
@@ -67,14 +72,14 @@ count() {
   local word="$1"; shift
   grep -h '^test result:' "$@" | grep -oE "[0-9]+ $word" | awk '{s+=$1} END {print s+0}'
 }
-rust_passed=$(count passed "$log_dir/sqlite.log" "$log_dir/postgres.log")
-rust_failed=$(count failed "$log_dir/sqlite.log" "$log_dir/postgres.log")
+rust_passed=$(count passed "$log_dir/sqlite.log" "$log_dir/app.log" "$log_dir/postgres.log")
+rust_failed=$(count failed "$log_dir/sqlite.log" "$log_dir/app.log" "$log_dir/postgres.log")
 e2e_passed=$(grep -oE '^\s*[0-9]+ passed' "$log_dir/e2e.log" | grep -oE '[0-9]+' | tail -1)
 e2e_failed=$(grep -oE '^\s*[0-9]+ failed' "$log_dir/e2e.log" | grep -oE '[0-9]+' | tail -1 || true)
 
 printf '\n==> timings\n'
 printf '%s\n' "${timings[@]}"
 printf '%5ss  total\n' $((SECONDS - started))
-echo "rust (SQLite + PostgreSQL): $rust_passed passed, $rust_failed failed"
+echo "rust (SQLite + the web app + PostgreSQL): $rust_passed passed, $rust_failed failed"
 echo "playwright: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
 echo "tests: $((rust_passed + ${e2e_passed:-0})) passed, $((rust_failed + ${e2e_failed:-0})) failed"
