@@ -33,7 +33,8 @@ pub struct IngestArgs {
     /// Citizens with a bound card.
     #[arg(long, default_value_t = 20_000)]
     pub citizens: u32,
-    /// Batches of 1,000 records.
+    /// Batches of 1,000 records, timed (after 10 that are not: the city's
+    /// recent past).
     #[arg(long, default_value_t = 60)]
     pub batches: u32,
     /// Concurrent batch senders.
