@@ -195,8 +195,12 @@ pub async fn reserve_ids<C: ConnectionTrait>(
 /// plan that looks the values up through the index. Looking up a batch's
 /// external ids among the partner's earlier records took 31 ms a batch as
 /// a list and 2–3 ms as an array (`bench ingest`, 60 batches of 1,000,
-/// `pg_stat_statements`, 2026-11-30). SQLite: `column IN (…)`, which it
-/// looks up value by value through an index.
+/// `pg_stat_statements`, 2026-11-30). That plan needs the column's
+/// statistics: with none (the table analyzed while empty and not since),
+/// PostgreSQL takes each value to match 1/200 of the rows, reads every row
+/// the other conditions leave, and filters them (70–100 ms a batch against
+/// 30,000 actions; `docs/PERFORMANCE.md`, session 14). SQLite:
+/// `column IN (…)`, which it looks up value by value through an index.
 #[must_use]
 pub fn one_of<C, V>(backend: DbBackend, column: C, values: impl IntoIterator<Item = V>) -> Expr
 where
