@@ -24,7 +24,7 @@ mod session;
 
 #[cfg(feature = "citizen-app")]
 pub use citizen::App;
-pub use crash::install_crash_notice;
+pub use crash::log_panics;
 
 use components::admin_nav::AdminNav;
 use components::footer::Footer;

@@ -1,6 +1,6 @@
-//! The Trunk entry point: installs the panic notice and mounts the app.
+//! The Trunk entry point: logs panics and mounts the app.
 
 fn main() {
-    tanpu_app::install_crash_notice();
+    tanpu_app::log_panics();
     leptos::mount::mount_to_body(tanpu_app::App);
 }

@@ -1,7 +1,7 @@
-//! The Trunk entry point of the staff console (`frontend/staff.html`):
-//! installs the panic notice and mounts the console.
+//! The Trunk entry point of the staff console (`frontend/staff.html`): logs
+//! panics and mounts the console.
 
 fn main() {
-    tanpu_app::install_crash_notice();
+    tanpu_app::log_panics();
     leptos::mount::mount_to_body(tanpu_app::StaffApp);
 }
