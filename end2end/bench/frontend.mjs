@@ -80,6 +80,10 @@ async function coldDownload(path, login) {
     await page.getByLabel('密码').fill('tanpu-demo-2026');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/me$/);
+    // The page signed in to finishes loading first: its code must not be
+    // counted as the measured page's.
+    await page.waitForSelector('main h1', { timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.clearBrowserCache');
   }
