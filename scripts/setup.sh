@@ -28,6 +28,16 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The web bundles are smallest built by nightly with its standard library's
+# source (scripts/build-web.sh); these machines have nightly, not always the
+# source. Without nightly, the bundles build on stable.
+if rustup toolchain list | grep -q '^nightly' &&
+  ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+  say "adding rust-src to the nightly toolchain"
+  rustup component add rust-src --toolchain nightly ||
+    say "could not add rust-src to nightly: the web bundles will build on stable"
+fi
+
 if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
   say "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
   cargo install trunk --locked --version "$TRUNK_VERSION"
