@@ -71,6 +71,12 @@ if ! command -v brotli >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
 fi
 
+# esbuild minifies the citizen app's JavaScript (scripts/split-wasm.sh).
+if [ ! -x frontend/node_modules/.bin/esbuild ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+  say "installing the web build's npm packages"
+  (cd frontend && npm ci --no-audit --no-fund)
+fi
+
 # PostgreSQL is preinstalled on this kind of machine; start it if it is down.
 if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   say "starting PostgreSQL"

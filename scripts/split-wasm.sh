@@ -66,6 +66,20 @@ if [ "${TRUNK_PROFILE:-debug}" = release ]; then
     wasm-opt -Oz "$module" -o "$module" 2>&1 |
       { grep -v -e 'unknown name subsection' -e 'in name section' || true; } >&2
   done
+  # wasm-bindgen's glue and the split loader, minified: 9.5 → 7.3 KB
+  # gzipped, on every page's first load. esbuild comes from frontend/'s npm
+  # packages (scripts/setup.sh); without it the files stay as written.
+  # wasm-bindgen lists the split loader once per import in one object, the
+  # same module each time, which esbuild would warn of.
+  esbuild="$(dirname "$0")/../frontend/node_modules/.bin/esbuild"
+  if [ -x "$esbuild" ]; then
+    for js in "$out"/*.js; do
+      "$esbuild" "$js" --minify --format=esm --outfile="$js" --allow-overwrite \
+        --log-level=warning --log-override:duplicate-object-key=silent
+    done
+  else
+    say "no esbuild in frontend/node_modules: the JavaScript is not minified"
+  fi
 fi
 
 # The folder's hash: of every file's name and contents, in a fixed order.
