@@ -94,8 +94,12 @@ test('an admin edits the refuelling window and bounds, with field-level errors, 
   const day = comingDay(12);
   await page.getByLabel('数量', { exact: true }).fill('30');
   await page.getByLabel('开始时间').fill(`${day}T20:30`);
-  await expect(page.locator('.calc-result')).toHaveText(/^未计入/);
+  await expect(page.locator('.calc-result')).toHaveText(/^未计入: .* 不在规则规定的时段内/);
   await page.getByLabel('开始时间').fill(`${day}T21:30`);
+  await expect(page.locator('.calc-result')).toHaveText(/^已计入/);
+  // A day before the draft takes effect still shows what its terms make of
+  // the action: the calculator is about the terms, not the dates.
+  await page.getByLabel('开始时间').fill('2025-12-01T21:30');
   await expect(page.locator('.calc-result')).toHaveText(/^已计入/);
 
   await page.getByRole('button', { name: '保存草稿' }).click();

@@ -2,7 +2,7 @@
 //! city time) evaluated against the draft by tanpu-core's evaluator, in the
 //! browser, so an administrator sees what an edit does before saving it.
 
-use crate::i18n::{I18n, Msg, status_msg};
+use crate::i18n::{I18n, Msg, decision_reason_msg, status_msg};
 use leptos::prelude::*;
 use tanpu_core::rules::{Action as RuleAction, Context, Decision, Quantity, RuleVersion, evaluate};
 
@@ -16,8 +16,15 @@ pub(super) fn calculator(def: RwSignal<RuleVersion>, i18n: I18n) -> impl IntoVie
             .ok()?
             .with_timezone(&chrono::Utc);
         def.with(|d| {
+            // The question here is what these terms make of such an action,
+            // not whether the draft is in force then: a draft takes effect
+            // when it is created or published, and an example from last week
+            // should still show the windows, seasons and arithmetic.
+            let mut terms = d.clone();
+            terms.effective_from = start;
+            terms.effective_until = None;
             let action = RuleAction::new(d.kind.clone(), quantity, d.unit, start);
-            Some(evaluate(&action, d, &Context::preview(start)))
+            Some(evaluate(&action, &terms, &Context::preview(start)))
         })
     });
     view! {
@@ -32,12 +39,19 @@ pub(super) fn calculator(def: RwSignal<RuleVersion>, i18n: I18n) -> impl IntoVie
                 <input id="calc-start" type="datetime-local" bind:value=calc_start />
             </div>
             <p role="status" aria-live="polite" class="calc-result">
-                {move || calc.get().map(|d: Decision| format!(
-                    "{}: {} · {} g CO₂e",
-                    i18n.t(status_msg(d.status().as_str())),
-                    d.breakdown().points.0,
-                    d.breakdown().co2e_g.0
-                ))}
+                {move || calc.get().map(|d: Decision| {
+                    let mut line = format!(
+                        "{}: {} · {} g CO₂e",
+                        i18n.t(status_msg(d.status().as_str())),
+                        d.breakdown().points.0,
+                        d.breakdown().co2e_g.0
+                    );
+                    for reason in d.reasons() {
+                        line.push(' ');
+                        line.push_str(i18n.t(decision_reason_msg(reason.as_str())));
+                    }
+                    line
+                })}
             </p>
         </section>
     }
