@@ -15,7 +15,12 @@ dist="${1:-dist}"
 # — a panic aborts at once, and frontend/crash.js shows the notice. Each
 # first load of the citizen app is 26–34 KB smaller gzipped
 # (docs/PERFORMANCE.md). Without nightly the same app builds on stable.
-if [ -d "$(rustc +nightly --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" ]; then
+# `build-std` resolves the standard library's own dependencies from its
+# lock file, and Trunk builds offline (Trunk.toml): they are fetched first
+# (instant once cached), and a machine that cannot fetch them builds on
+# stable.
+std_src="$(rustc +nightly --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library"
+if [ -d "$std_src" ] && cargo +nightly fetch --locked --quiet --manifest-path "$std_src/Cargo.toml"; then
   export RUSTUP_TOOLCHAIN=nightly
   export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
   export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
@@ -23,7 +28,7 @@ if [ -d "$(rustc +nightly --print sysroot 2>/dev/null)/lib/rustlib/src/rust/libr
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=none \
 -Zunstable-options -Cpanic=immediate-abort"
 else
-  echo "build-web: no nightly toolchain with rust-src; building on stable (a larger bundle)" >&2
+  echo "build-web: no nightly toolchain with rust-src and its dependencies; building on stable (a larger bundle)" >&2
 fi
 trunk build --release --dist "$dist"
 trunk build frontend/staff.html --release --dist "$dist/staff" --public-url /staff/
