@@ -24,9 +24,8 @@ pub fn Home() -> impl IntoView {
         SessionState::SignedOut => 1,
         SessionState::SignedIn(_) => 2,
     });
-    // The landing page is in the main module, the dashboard in the
-    // `activity` group (`lazy_pages`): fetched, the first time, before it
-    // shows.
+    // The landing page is in the main module, the dashboard in the `home`
+    // group (`lazy_pages`): fetched, the first time, before it shows.
     move || match status.get() {
         0 => view! { <Loading /> }.into_any(),
         1 => view! { <Landing /> }.into_any(),
