@@ -70,24 +70,6 @@ export function startsThisCityMonth(hoursAgo: number): boolean {
   return hoursAgo < hoursIntoCityMonth();
 }
 
-/// A day of `month` (1–12) at least two days ahead of the clock, as the
-/// 'YYYY-MM-DD' a datetime-local field takes, on `weekday` (0 = Sunday) when
-/// given. A draft takes effect when it is created, so an action the
-/// calculator should credit must lie after that: a fixed date in a test
-/// would stop being credited the day the clock passes it.
-export function comingDay(month: number, weekday?: number): string {
-  const earliest = Date.now() + 2 * 86_400_000;
-  for (let year = new Date(earliest).getUTCFullYear(); ; year += 1) {
-    for (let day = 1; day <= 31; day += 1) {
-      const date = new Date(Date.UTC(year, month - 1, day));
-      if (date.getUTCMonth() !== month - 1) break;
-      if (date.getTime() < earliest) continue;
-      if (weekday !== undefined && date.getUTCDay() !== weekday) continue;
-      return date.toISOString().slice(0, 10);
-    }
-  }
-}
-
 /// A citizen of the test's own (no other spec touches them): registered and
 /// with a transit card bound, through the API.
 export async function newCitizen(request: APIRequestContext, nicknamePrefix: string) {
