@@ -208,6 +208,18 @@ impl RuleVersion {
     pub fn in_force_at(&self, instant: DateTime<Utc>) -> bool {
         self.effective_from <= instant && self.effective_until.is_none_or(|until| instant < until)
     }
+
+    /// These terms in force at every instant, whatever interval the version
+    /// has or will be published for: what a simulation and the draft's
+    /// calculator ask ("what would these terms have decided then").
+    #[must_use]
+    pub fn always_in_force(self) -> Self {
+        Self {
+            effective_from: DateTime::<Utc>::MIN_UTC,
+            effective_until: None,
+            ..self
+        }
+    }
 }
 
 /// The version of `kind` in force at `instant`, if any. Versions of one rule

@@ -168,11 +168,9 @@ pub async fn simulate(
         .one(conn)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let mut candidate = definition_of(&row)?;
+    let mut candidate = definition_of(&row)?.always_in_force();
     candidate.id = Some(version_id);
     candidate.rule_id = Some(rule_id);
-    candidate.effective_from = DateTime::<Utc>::MIN_UTC;
-    candidate.effective_until = None;
     let kind = candidate.kind.as_str().to_owned();
 
     let allowed: HashMap<i64, bool> = partners::Entity::find()

@@ -15,17 +15,13 @@ pub(super) fn calculator(def: RwSignal<RuleVersion>, i18n: I18n) -> impl IntoVie
         let start = chrono::DateTime::parse_from_rfc3339(&format!("{}:00+08:00", calc_start.get()))
             .ok()?
             .with_timezone(&chrono::Utc);
-        def.with(|d| {
-            // The question here is what these terms make of such an action,
-            // not whether the draft is in force then: a draft takes effect
-            // when it is created or published, and an example from last week
-            // should still show the windows, seasons and arithmetic.
-            let mut terms = d.clone();
-            terms.effective_from = start;
-            terms.effective_until = None;
-            let action = RuleAction::new(d.kind.clone(), quantity, d.unit, start);
-            Some(evaluate(&action, &terms, &Context::preview(start)))
-        })
+        // What these terms make of such an action, not whether the draft is
+        // in force then: a draft takes effect when it is created or
+        // published, and an example from last week should still show the
+        // windows, seasons and arithmetic.
+        let terms = def.get().always_in_force();
+        let action = RuleAction::new(terms.kind.clone(), quantity, terms.unit, start);
+        Some(evaluate(&action, &terms, &Context::preview(start)))
     });
     view! {
         <section class="card" aria-labelledby="calc-title">

@@ -78,3 +78,27 @@ fn a_preview_of_a_self_declared_action_shows_the_hold_and_the_discount() {
     assert_eq!(decision.status(), DecisionStatus::Held);
     assert_eq!(decision.points(), Points(906));
 }
+
+#[test]
+fn terms_always_in_force_decide_an_action_from_before_the_version_began() {
+    let bus = seed(&ActionKind::BUS_RIDE);
+    let before = city(2025, 12, 1, 8, 0);
+    let act = ride("7.4", before, 20);
+    let preview = Context::preview(before);
+    assert_eq!(
+        evaluate(&act, &bus, &preview).reasons(),
+        [ReasonCode::KindNotAllowed]
+    );
+
+    let terms = bus.clone().always_in_force();
+    assert!(terms.in_force_at(before));
+    assert!(terms.in_force_at(city(2099, 1, 1, 0, 0)));
+    let decision = evaluate(&act, &terms, &preview);
+    assert_eq!(decision.status(), DecisionStatus::Accepted);
+    assert_eq!(
+        decision.points(),
+        Points(3_626),
+        "7.4 km in the heating season: doubled, as in 2026's winter"
+    );
+    assert_eq!((terms.kind, terms.caps), (bus.kind, bus.caps));
+}
