@@ -774,3 +774,18 @@ pub async fn create_admin(db: &DatabaseConnection) -> i64 {
     .id
     .0
 }
+
+/// Sends attempts until the first 429 and returns its index and response.
+pub async fn first_refusal(
+    mut attempt: impl AsyncFnMut(usize) -> reqwest::Response,
+    max_attempts: usize,
+) -> (usize, reqwest::Response) {
+    for i in 0..max_attempts {
+        let res = attempt(i).await;
+        if res.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return (i, res);
+        }
+        assert_ne!(res.status(), reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    panic!("no 429 within {max_attempts} attempts");
+}

@@ -5,27 +5,13 @@
 //! windows; sending 2 × limit + 1 attempts guarantees one window overflows.
 
 use crate::helpers::{
-    PartnerCreds, TestApp, bus_ride_record, create_partner, spawn_app, spawn_app_with,
+    PartnerCreds, TestApp, bus_ride_record, create_partner, first_refusal, spawn_app,
+    spawn_app_with,
 };
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use tanpu_server::entities::actions;
-
-/// Sends attempts until the first 429 and returns its index and response.
-async fn first_refusal(
-    mut attempt: impl AsyncFnMut(usize) -> reqwest::Response,
-    max_attempts: usize,
-) -> (usize, reqwest::Response) {
-    for i in 0..max_attempts {
-        let res = attempt(i).await;
-        if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            return (i, res);
-        }
-        assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    }
-    panic!("no 429 within {max_attempts} attempts");
-}
 
 async fn assert_limited(res: reqwest::Response, window_secs: u64) {
     let retry_after: u64 = res.headers()["retry-after"]
