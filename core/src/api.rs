@@ -214,6 +214,7 @@ pub struct PartnerView {
     /// How many secrets are accepted now (2 during a rotation).
     pub active_secrets: u32,
     /// When it was created.
+    #[serde(with = "crate::wire_time")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -266,9 +267,10 @@ pub struct PartnerRecord {
     /// Whose card or plate.
     pub subject: SubjectRef,
     /// When it started, RFC 3339 with offset.
+    #[serde(with = "crate::wire_time")]
     pub started_at: DateTime<FixedOffset>,
     /// When it ended; absent for instant actions.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// A decimal number with at most three decimals.
     #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
@@ -380,6 +382,7 @@ pub struct BindingView {
     /// E.g. `•••• 9012` or `鲁P·***45`.
     pub masked: String,
     /// When it was bound.
+    #[serde(with = "crate::wire_time")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -396,6 +399,7 @@ pub struct BindingList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekTotals {
     /// The Monday that starts the week (city time).
+    #[serde(with = "crate::wire_time")]
     pub week_start: NaiveDate,
     /// CO2e per action kind, in grams (kinds with nothing are absent).
     pub co2e_g_by_kind: std::collections::BTreeMap<String, GramsCo2e>,
@@ -432,8 +436,10 @@ pub struct ActionItem {
     /// Its kind, e.g. `bus_ride`.
     pub kind: String,
     /// When it started.
+    #[serde(default, with = "crate::wire_time::option")]
     pub started_at: Option<DateTime<Utc>>,
     /// When it ended.
+    #[serde(default, with = "crate::wire_time::option")]
     pub ended_at: Option<DateTime<Utc>>,
     /// Quantity in thousandths of the unit.
     pub quantity_milli: i64,
@@ -493,6 +499,7 @@ pub struct AuditEntry {
     /// The object after (absent for a deletion).
     pub after: Option<serde_json::Value>,
     /// When.
+    #[serde(with = "crate::wire_time")]
     pub at: DateTime<Utc>,
 }
 
@@ -549,14 +556,18 @@ pub struct RuleVersionSummary {
     /// Now.
     pub phase: RuleVersionPhase,
     /// In force from (inclusive); absent for a draft.
+    #[serde(default, with = "crate::wire_time::option")]
     pub effective_from: Option<DateTime<Utc>>,
     /// In force until (exclusive); absent while open-ended.
+    #[serde(default, with = "crate::wire_time::option")]
     pub effective_until: Option<DateTime<Utc>>,
     /// The administrator who created it; absent for seeds.
     pub created_by: Option<UserId>,
     /// When it was created.
+    #[serde(with = "crate::wire_time")]
     pub created_at: DateTime<Utc>,
     /// When it was published.
+    #[serde(default, with = "crate::wire_time::option")]
     pub published_at: Option<DateTime<Utc>>,
 }
 
@@ -613,10 +624,10 @@ pub struct CreateDraftRequest {
 #[serde(deny_unknown_fields)]
 pub struct PublishRuleRequest {
     /// In force from; absent for "now" (the server's clock). Never in the past.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub effective_from: Option<DateTime<FixedOffset>>,
     /// In force until (exclusive); absent for no planned end.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub effective_until: Option<DateTime<FixedOffset>>,
 }
 
@@ -626,7 +637,7 @@ pub struct PublishRuleRequest {
 #[serde(deny_unknown_fields)]
 pub struct RetireRuleRequest {
     /// When it stops applying; absent for "now". Never in the past.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub at: Option<DateTime<FixedOffset>>,
 }
 
@@ -687,6 +698,7 @@ pub struct RuleInForce {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicRules {
     /// The moment the answer describes.
+    #[serde(with = "crate::wire_time")]
     pub at: DateTime<Utc>,
     /// Built-in kinds first, then by kind.
     pub rules: Vec<RuleInForce>,
@@ -706,9 +718,10 @@ pub struct PreviewRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::ActionKind))]
     pub kind: String,
     /// When it started, RFC 3339 with offset.
+    #[serde(with = "crate::wire_time")]
     pub started_at: DateTime<FixedOffset>,
     /// When it ended; absent for instant actions.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// A decimal number with at most three decimals.
     #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
@@ -745,8 +758,10 @@ pub struct PreviewResult {
 #[serde(deny_unknown_fields)]
 pub struct SimulationRequest {
     /// First start time included.
+    #[serde(with = "crate::wire_time")]
     pub from: DateTime<FixedOffset>,
     /// First start time excluded.
+    #[serde(with = "crate::wire_time")]
     pub to: DateTime<FixedOffset>,
 }
 
@@ -793,8 +808,10 @@ pub struct SimulationReport {
     /// The rule's kind.
     pub kind: String,
     /// The period, `[from, to)`.
+    #[serde(with = "crate::wire_time")]
     pub from: DateTime<Utc>,
     /// End of the period (excluded).
+    #[serde(with = "crate::wire_time")]
     pub to: DateTime<Utc>,
     /// Stored actions of the kind that started in the period.
     pub actions: u64,
@@ -824,9 +841,10 @@ pub struct ClaimRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = crate::rules::ActionKind))]
     pub kind: String,
     /// When it started.
+    #[serde(with = "crate::wire_time")]
     pub started_at: DateTime<FixedOffset>,
     /// When it ended, for actions with a duration.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// How much (at most three decimals).
     #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 0))]
@@ -893,6 +911,7 @@ pub struct ExportedEntry {
     #[serde(default)]
     pub memo: Option<String>,
     /// When.
+    #[serde(with = "crate::wire_time")]
     pub at: DateTime<Utc>,
 }
 
@@ -901,6 +920,7 @@ pub struct ExportedEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataExport {
     /// When the export was made.
+    #[serde(with = "crate::wire_time")]
     pub exported_at: DateTime<Utc>,
     /// The account.
     pub account: UserView,

@@ -15,6 +15,7 @@ mod openapi;
 pub mod rules;
 pub mod units;
 pub mod web;
+pub mod wire_time;
 
 pub use ids::{BindingId, PartnerId, RewardId, UserId, VoucherId};
 pub use units::{GramsCo2e, Points};

@@ -35,6 +35,7 @@ pub struct CitizenDetail {
     /// Why the account is frozen.
     pub frozen_reason: Option<String>,
     /// When they registered.
+    #[serde(with = "crate::wire_time")]
     pub created_at: DateTime<Utc>,
     /// Spendable points.
     pub balance: Points,

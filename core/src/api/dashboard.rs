@@ -55,8 +55,10 @@ pub struct DashboardWindow {
     /// `today`, `week`, `month` or `year`.
     pub window: String,
     /// Its first day (city time).
+    #[serde(with = "crate::wire_time")]
     pub from: NaiveDate,
     /// Its last day: today.
+    #[serde(with = "crate::wire_time")]
     pub to: NaiveDate,
     /// The totals.
     pub totals: DashboardTotals,
@@ -73,6 +75,7 @@ pub struct DashboardWindow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DashboardDay {
     /// The day.
+    #[serde(with = "crate::wire_time")]
     pub day: NaiveDate,
     /// CO2e saved.
     pub co2e_g: GramsCo2e,
@@ -87,6 +90,7 @@ pub struct DashboardDay {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerCheck {
     /// When it ran.
+    #[serde(with = "crate::wire_time")]
     pub at: DateTime<Utc>,
     /// Whether the ledger was whole.
     pub ok: bool,
@@ -101,6 +105,7 @@ pub struct LedgerCheck {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     /// Today, city time.
+    #[serde(with = "crate::wire_time")]
     pub today: NaiveDate,
     /// Today, this week (from Monday), this month, this year.
     pub windows: Vec<DashboardWindow>,
@@ -130,8 +135,10 @@ pub struct CertifiedKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertifiedStatement {
     /// First day (city time), inclusive.
+    #[serde(with = "crate::wire_time")]
     pub from: NaiveDate,
     /// Last day, inclusive.
+    #[serde(with = "crate::wire_time")]
     pub to: NaiveDate,
     /// By kind.
     pub kinds: Vec<CertifiedKind>,
@@ -144,5 +151,6 @@ pub struct CertifiedStatement {
     /// The ledger verification it relies on (run when the statement was made).
     pub ledger_check: LedgerCheck,
     /// When the statement was made.
+    #[serde(with = "crate::wire_time")]
     pub generated_at: DateTime<Utc>,
 }

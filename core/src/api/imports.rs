@@ -40,8 +40,10 @@ pub struct ImportView {
     /// Why a failed import stopped.
     pub error: Option<String>,
     /// When it started.
+    #[serde(with = "crate::wire_time")]
     pub created_at: DateTime<Utc>,
     /// When it ended.
+    #[serde(default, with = "crate::wire_time::option")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 

@@ -78,8 +78,10 @@ pub struct RewardView {
     /// How many have been redeemed.
     pub redeemed: i64,
     /// Redeemable from (none: already).
+    #[serde(default, with = "crate::wire_time::option")]
     pub available_from: Option<DateTime<Utc>>,
     /// Redeemable until (none: while stock lasts).
+    #[serde(default, with = "crate::wire_time::option")]
     pub available_until: Option<DateTime<Utc>>,
     /// How many days a voucher stays valid after it is issued.
     pub voucher_days: u32,
@@ -116,10 +118,10 @@ pub struct RewardInput {
     /// How many are left (0 or more).
     pub stock: i64,
     /// Redeemable from.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub available_from: Option<DateTime<Utc>>,
     /// Redeemable until.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub available_until: Option<DateTime<Utc>>,
     /// How many days a voucher stays valid (1–3,660).
     pub voucher_days: u32,
@@ -178,10 +180,13 @@ pub struct VoucherView {
     /// Where it stands.
     pub status: VoucherStatus,
     /// When it was issued.
+    #[serde(with = "crate::wire_time")]
     pub issued_at: DateTime<Utc>,
     /// The last moment it can be used.
+    #[serde(with = "crate::wire_time")]
     pub valid_until: DateTime<Utc>,
     /// When it was used.
+    #[serde(default, with = "crate::wire_time::option")]
     pub used_at: Option<DateTime<Utc>>,
 }
 
@@ -227,10 +232,13 @@ pub struct RedemptionRecord {
     /// Where it stands.
     pub status: VoucherStatus,
     /// When it was issued.
+    #[serde(with = "crate::wire_time")]
     pub issued_at: DateTime<Utc>,
     /// The last moment it can be used.
+    #[serde(with = "crate::wire_time")]
     pub valid_until: DateTime<Utc>,
     /// When it was used.
+    #[serde(default, with = "crate::wire_time::option")]
     pub used_at: Option<DateTime<Utc>>,
 }
 

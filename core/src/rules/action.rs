@@ -141,9 +141,14 @@ pub struct Action {
     /// The unit of `quantity`; must be the rule's unit.
     pub unit: Unit,
     /// When it started (or happened, for an instant action such as a refuel).
+    #[serde(with = "crate::wire_time")]
     pub started_at: DateTime<Utc>,
     /// When it ended; absent for instant actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::wire_time::option"
+    )]
     pub ended_at: Option<DateTime<Utc>>,
     /// The partner's details (route, stops, station, vehicle type), shown to
     /// people; the evaluator does not read them.

@@ -15,9 +15,14 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeSpan {
     /// Start (inclusive).
+    #[serde(with = "crate::wire_time")]
     pub started_at: DateTime<Utc>,
     /// End (exclusive); `None` for an instant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::wire_time::option"
+    )]
     pub ended_at: Option<DateTime<Utc>>,
 }
 
@@ -80,6 +85,7 @@ impl Totals {
 pub struct Context {
     /// The evaluation time (the server's clock, injected so tests can travel
     /// in time), for the claim window.
+    #[serde(with = "crate::wire_time")]
     pub now: DateTime<Utc>,
     /// A preview has no citizen: the claim window, caps, overlap and the
     /// frozen flag are skipped; every other check applies.

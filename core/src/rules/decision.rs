@@ -208,6 +208,7 @@ pub struct Breakdown {
         feature = "openapi",
         schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-11-29T08:10:00")
     )]
+    #[serde(with = "crate::wire_time")]
     pub local_start: NaiveDateTime,
     /// What the baseline (a car) would have emitted, rounded down.
     pub baseline_g: GramsCo2e,

@@ -196,9 +196,10 @@ pub struct RuleVersion {
     /// Self-declared actions earn this many percent fewer points (0–100).
     pub self_declared_discount_percent: u8,
     /// In force from (inclusive).
+    #[serde(with = "crate::wire_time")]
     pub effective_from: DateTime<Utc>,
     /// In force until (exclusive); `None` while it has no end.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire_time::option")]
     pub effective_until: Option<DateTime<Utc>>,
 }
 

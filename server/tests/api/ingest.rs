@@ -208,6 +208,14 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
     refuel["unit"] = json!("L");
     let mut too_precise = bus_ride("LC-BUS-BAD", CARD, 1.0, 1);
     too_precise["quantity"] = json!(1.2345);
+    // RFC 3339 offsets have a colon; `+0800` is not the contract's form.
+    let mut colonless = bus_ride("LC-BUS-OFFSET", CARD, 2.0, 6);
+    let started = colonless["started_at"]
+        .as_str()
+        .unwrap()
+        .replace("+08:00", "+0800");
+    assert!(started.ends_with("+0800"), "{started}");
+    colonless["started_at"] = json!(started);
     let records = vec![
         bus_ride("LC-BUS-OK-1", CARD, 4.0, 5),
         bus_ride("LC-BUS-UNBOUND", "3100 9999 9999 9999", 4.0, 4),
@@ -219,6 +227,7 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
         // not fail the batch (and the partner's requests grouped with it).
         bus_ride("LC-BUS-\u{0}", CARD, 2.0, 2),
         bus_ride("LC-BUS-OK-2", CARD, 6.0, 3),
+        colonless,
     ];
     let results = city.send_batch(&records).await;
     let summary: Vec<(String, String, Value)> = results["results"]
@@ -242,6 +251,7 @@ async fn a_mixed_batch_credits_only_its_good_records_and_a_replay_credits_nothin
         ("LC-BUS-GARBAGE", "rejected", json!(["invalid_record"])),
         ("LC-BUS-\u{0}", "rejected", json!(["invalid_record"])),
         ("LC-BUS-OK-2", "accepted", json!([])),
+        ("LC-BUS-OFFSET", "rejected", json!(["invalid_record"])),
     ];
     assert_eq!(summary.len(), expected.len());
     for ((id, status, reasons), (want_id, want_status, want_reasons)) in
