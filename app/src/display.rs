@@ -1,9 +1,10 @@
 //! Domain values as people read them, in the current language.
 
 use crate::i18n::{I18n, Lang, Msg, kind_msg, unit_msg};
-use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike, Utc};
 use tanpu_core::format::{TreeEquivalent, group_thousands, thousandths, tree_equivalent};
-use tanpu_core::rules::calendar::to_city_time;
+use tanpu_core::rules::calendar::{CITY_UTC_OFFSET_SECONDS, to_city_time};
+use tanpu_core::wire_time::WireTime;
 
 /// An action kind's name; an administrator-defined kind shows its key.
 pub fn kind_name(i18n: I18n, kind: &str) -> String {
@@ -105,7 +106,23 @@ pub fn datetime_local(instant: Option<DateTime<Utc>>) -> String {
     instant.map_or_else(String::new, |t| city_minute(t, 'T'))
 }
 
-/// The value of an `<input type="datetime-local">`, read as city time.
+/// A `datetime-local` value ("2026-11-29T08:10", seconds optional) read as
+/// city time; `None` for anything else. Read by its fixed layout, as the
+/// API's times are (`tanpu_core::wire_time`): chrono's `parse_from_str`
+/// would bring its format interpreter into the pages with such a field.
+pub fn city_instant(local: &str) -> Option<DateTime<FixedOffset>> {
+    let local = local.trim();
+    let wall = if local.len() == "2026-11-29T08:10".len() {
+        NaiveDateTime::read(&format!("{local}:00"))
+    } else {
+        NaiveDateTime::read(local)
+    }?;
+    let city = FixedOffset::east_opt(i32::try_from(CITY_UTC_OFFSET_SECONDS).ok()?)?;
+    wall.and_local_timezone(city).single()
+}
+
+/// The value of an optional `<input type="datetime-local">`, read as city
+/// time.
 ///
 /// # Errors
 /// The message to show when it is neither empty nor a date and time.
@@ -113,15 +130,15 @@ pub fn parse_datetime_local(value: &str) -> Result<Option<DateTime<Utc>>, Msg> {
     if value.trim().is_empty() {
         return Ok(None);
     }
-    let local = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M")
-        .map_err(|_| Msg::ErrNotADate)?;
-    let utc = local - TimeDelta::seconds(tanpu_core::rules::calendar::CITY_UTC_OFFSET_SECONDS);
-    Ok(Some(utc.and_utc()))
+    city_instant(value)
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or(Msg::ErrNotADate)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeDelta;
 
     #[test]
     fn times_read_in_city_time_to_the_minute() {
@@ -136,5 +153,30 @@ mod tests {
             parse_datetime_local(&datetime_local(Some(t))),
             Ok(Some(minute))
         );
+    }
+
+    #[test]
+    fn datetime_local_values_read_in_their_layout_only() {
+        let at = |text: &str| city_instant(text).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2026-11-29T08:10").as_deref(),
+            Some("2026-11-29T08:10:00+08:00")
+        );
+        assert_eq!(
+            at(" 2026-11-29T08:10:30 ").as_deref(),
+            Some("2026-11-29T08:10:30+08:00")
+        );
+        for loose in [
+            "2026-11-29 08:10",
+            "2026-11-29T8:10",
+            "2026-11-29",
+            "2026-02-30T08:10",
+            "08:10",
+            "",
+        ] {
+            assert_eq!(at(loose), None, "{loose}");
+        }
+        assert_eq!(parse_datetime_local("  "), Ok(None));
+        assert_eq!(parse_datetime_local("tomorrow"), Err(Msg::ErrNotADate));
     }
 }

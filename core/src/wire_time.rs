@@ -25,8 +25,11 @@ pub trait WireTime: Serialize + Sized {
     fn read(text: &str) -> Option<Self>;
 }
 
+/// The one form of an instant, whichever zone it is read into.
+const INSTANT: &str = "an RFC 3339 time with offset, like 2026-12-01T08:10:00+08:00";
+
 impl WireTime for DateTime<Utc> {
-    const EXPECTED: &'static str = "an RFC 3339 time with offset, like 2026-12-01T08:10:00+08:00";
+    const EXPECTED: &'static str = INSTANT;
 
     fn read(text: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(text)
@@ -36,7 +39,7 @@ impl WireTime for DateTime<Utc> {
 }
 
 impl WireTime for DateTime<FixedOffset> {
-    const EXPECTED: &'static str = "an RFC 3339 time with offset, like 2026-12-01T08:10:00+08:00";
+    const EXPECTED: &'static str = INSTANT;
 
     fn read(text: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(text).ok()

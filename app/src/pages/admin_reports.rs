@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tanpu_core::api::CertifiedStatement;
 use tanpu_core::rules::calendar::city_date;
+use tanpu_core::wire_time::WireTime;
 
 /// `/admin/reports`
 #[component]
@@ -42,7 +43,7 @@ fn ReportsPage() -> impl IntoView {
     let period = move || {
         form_error.set(None);
         let parse = |value: RwSignal<String>, error: RwSignal<Option<Msg>>| {
-            let parsed = NaiveDate::parse_from_str(value.get_untracked().trim(), "%Y-%m-%d").ok();
+            let parsed = NaiveDate::read(value.get_untracked().trim());
             error.set(parsed.is_none().then_some(Msg::ReportErrDate));
             parsed
         };

@@ -3,7 +3,7 @@
 
 use crate::components::form::{FormError, TextField, show_api_error};
 use crate::components::require_sign_in::RequireSignIn;
-use crate::display::kind_name;
+use crate::display::{city_instant, kind_name};
 use crate::i18n::{Msg, unit_msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
@@ -17,16 +17,6 @@ use tanpu_core::rules::{ActionKind, Quantity};
 #[component]
 pub fn Claim() -> impl IntoView {
     view! { <RequireSignIn><ClaimForm /></RequireSignIn> }
-}
-
-/// A `datetime-local` value ("2026-11-29T08:10") read as city time.
-fn city_instant(local: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    let with_seconds = if local.len() == 16 {
-        format!("{local}:00")
-    } else {
-        local.to_owned()
-    };
-    chrono::DateTime::parse_from_rfc3339(&format!("{with_seconds}+08:00")).ok()
 }
 
 #[component]

@@ -36,9 +36,11 @@ pub async fn dashboard(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
-    /// First day (city time), inclusive.
+    /// First day (city time), inclusive, like `2026-11-01`.
+    #[serde(with = "tanpu_core::wire_time")]
     from: NaiveDate,
     /// Last day, inclusive.
+    #[serde(with = "tanpu_core::wire_time")]
     to: NaiveDate,
     /// `json` (default) or `csv`; the actions report is always CSV.
     #[serde(default)]

@@ -390,4 +390,27 @@ async fn the_dashboard_and_the_reports_agree_with_what_was_credited() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Days are read in their one form, `2026-11-01`, as the API writes them:
+    // chrono's lenient reader would take the first two as 1 and 5 January.
+    for day in ["2026-1-5", "2026-01-05T00:00:00", "20260105", "2026-02-30"] {
+        let res = app
+            .authed(
+                Method::GET,
+                &format!("/api/v1/admin/reports/certified?from={day}&to={to}"),
+                &admin,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("a date, like 2026-12-01"),
+            "{day}: {body}"
+        );
+    }
 }

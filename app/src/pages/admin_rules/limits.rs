@@ -5,30 +5,16 @@
 use super::form::{
     Field, Form, input, optional_quantity, optional_whole, or_empty, quantity, whole,
 };
+use crate::display::{city_instant, datetime_local};
 use crate::i18n::Msg;
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use tanpu_core::Points;
 use tanpu_core::rules::RuleVersion;
 
-/// The city's offset (Asia/Shanghai has no daylight saving time).
-fn city() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
-/// An instant as a `datetime-local` value in city time.
-fn local(instant: DateTime<Utc>) -> String {
-    instant
-        .with_timezone(&city())
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
 /// A `datetime-local` value in city time to an instant.
 fn instant(text: &str) -> Result<DateTime<Utc>, Msg> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|t| t.and_local_timezone(city()).single())
+    city_instant(text)
         .map(|t| t.with_timezone(&Utc))
         .ok_or(Msg::ErrDateTime)
 }
@@ -128,9 +114,9 @@ pub(super) fn limits(form: Form) -> impl IntoView {
             </div>
             <div class="field-row">
                 {input(form, field("effective_from", "effective-from", Msg::EffectiveFrom, "datetime-local",
-                    |d, _| local(d.effective_from), instant, |d, _, v| d.effective_from = v))}
+                    |d, _| datetime_local(Some(d.effective_from)), instant, |d, _, v| d.effective_from = v))}
                 {input(form, field("effective_until", "effective-until", Msg::EffectiveUntil, "datetime-local",
-                    |d, _| d.effective_until.map(local).unwrap_or_default(), optional_instant,
+                    |d, _| datetime_local(d.effective_until), optional_instant,
                     |d, _, v| d.effective_until = v))}
             </div>
         </fieldset>
