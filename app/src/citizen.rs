@@ -3,14 +3,11 @@
 //! the dashboard.
 
 use crate::Shell;
-use crate::lazy_pages::{
-    ActionDetailRoute, ActionsRoute, ClaimRoute, HowItWorksRoute, LeaderboardRoute, LoginRoute,
-    PrivacyRoute, ProfileRoute, RegisterRoute, RewardsRoute, VouchersRoute,
-};
+use crate::lazy_pages::Page;
 use crate::pages::{home::Home, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
-use leptos_router::{Lazy, path};
+use leptos_router::path;
 use tanpu_core::web::WebBuild;
 
 /// The citizen app (feature `citizen-app`). Paths of the staff console are
@@ -22,17 +19,17 @@ pub fn App() -> impl IntoView {
         <Shell app=WebBuild::Citizen>
             <Routes fallback=|| view! { <NotFound app=WebBuild::Citizen /> }>
                 <Route path=path!("/") view=Home />
-                <Route path=path!("/actions") view={Lazy::<ActionsRoute>::new()} />
-                <Route path=path!("/actions/claim") view={Lazy::<ClaimRoute>::new()} />
-                <Route path=path!("/actions/:id") view={Lazy::<ActionDetailRoute>::new()} />
-                <Route path=path!("/rewards") view={Lazy::<RewardsRoute>::new()} />
-                <Route path=path!("/vouchers") view={Lazy::<VouchersRoute>::new()} />
-                <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} />
-                <Route path=path!("/how-it-works") view={Lazy::<HowItWorksRoute>::new()} />
-                <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
-                <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
-                <Route path=path!("/me") view={Lazy::<ProfileRoute>::new()} />
+                <Route path=path!("/actions") view=Page::Actions />
+                <Route path=path!("/actions/claim") view=Page::Claim />
+                <Route path=path!("/actions/:id") view=Page::ActionDetail />
+                <Route path=path!("/rewards") view=Page::Rewards />
+                <Route path=path!("/vouchers") view=Page::Vouchers />
+                <Route path=path!("/leaderboard") view=Page::Leaderboard />
+                <Route path=path!("/how-it-works") view=Page::HowItWorks />
+                <Route path=path!("/privacy") view=Page::Privacy />
+                <Route path=path!("/register") view=Page::Register />
+                <Route path=path!("/login") view=Page::Login />
+                <Route path=path!("/me") view=Page::Profile />
             </Routes>
         </Shell>
     }

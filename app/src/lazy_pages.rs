@@ -26,8 +26,14 @@
 //! visitor's first load is the main module alone, with no second round trip
 //! before the page shows. Once the session is known it shows the landing
 //! page, or loads the dashboard from its group
-//! ([`crate::pages::home::Home`]). The pages load their own data when they
-//! render, so a route's [`LazyRoute::data`] holds nothing.
+//! ([`crate::pages::home::Home`]).
+//!
+//! The routes name their page by [`Page`], one type for all of them, rather
+//! than by a `leptos_router::Lazy` type each: the router's matching and
+//! rendering code is instantiated once per distinct route type, and twelve
+//! of them made it the largest part of the main module, which every first
+//! load downloads. The pages load their own data when they render, so
+//! `Lazy`'s data step had nothing to hold.
 
 use crate::pages::{
     action_detail::ActionDetail, actions::Actions, claim::Claim, home::Dashboard,
@@ -36,51 +42,58 @@ use crate::pages::{
 };
 use leptos::lazy;
 use leptos::prelude::*;
-use leptos_router::LazyRoute;
+use leptos_router::ChooseView;
 
 /// Declares, for each page, `$show`: an async function that loads the
 /// page's group (`$group`) and returns the page's view; and for a routed
-/// page, `$route`, its lazily loaded route. One macro for all of them on
-/// purpose: `#[lazy]` names a group's module after the group and the place
-/// it is written, so the functions of a group share a module only when
-/// they are written in one place.
+/// page, its variant of [`Page`]. One macro for all of them on purpose:
+/// `#[lazy]` names a group's module after the group and the place it is
+/// written, so the functions of a group share a module only when they are
+/// written in one place.
 macro_rules! lazy_pages {
-    ($($group:ident: $show:ident => $page:ident $(as $route:ident)?;)*) => {$(
-        #[doc = concat!("The view of [`", stringify!($page), "`], from the `", stringify!($group), "` module.")]
-        #[lazy($group)]
-        pub fn $show() -> AnyView {
-            view! { <$page /> }.into_any()
+    ($($group:ident: $show:ident => $page:ident $(as Page::$route:ident)?;)*) => {
+        $(
+            #[doc = concat!("The view of [`", stringify!($page), "`], from the `", stringify!($group), "` module.")]
+            #[lazy($group)]
+            pub fn $show() -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        )*
+
+        /// A lazily loaded page, as a route's view.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Page {
+            $($(
+                #[doc = concat!("[`", stringify!($page), "`].")]
+                $route,
+            )?)*
         }
 
-        $(
-            #[doc = concat!("The route of [`", stringify!($page), "`].")]
-            #[derive(Debug)]
-            pub struct $route;
-
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    Self
-                }
-
-                async fn view(_this: Self) -> AnyView {
-                    $show().await
+        impl ChooseView for Page {
+            async fn choose(self) -> AnyView {
+                match self {
+                    $($(Self::$route => $show().await,)?)*
                 }
             }
-        )?
-    )*};
+
+            /// Nothing to fetch ahead: the page's module loads when it is
+            /// chosen, and the page loads its data when it renders.
+            async fn preload(&self) {}
+        }
+    };
 }
 
 lazy_pages! {
-    visitor: how_it_works => HowItWorks as HowItWorksRoute;
-    visitor: privacy => Privacy as PrivacyRoute;
-    account: register => Register as RegisterRoute;
-    account: login => Login as LoginRoute;
+    visitor: how_it_works => HowItWorks as Page::HowItWorks;
+    visitor: privacy => Privacy as Page::Privacy;
+    account: register => Register as Page::Register;
+    account: login => Login as Page::Login;
     home: dashboard => Dashboard;
-    activity: actions => Actions as ActionsRoute;
-    activity: claim => Claim as ClaimRoute;
-    activity: action_detail => ActionDetail as ActionDetailRoute;
-    rewards: rewards => Rewards as RewardsRoute;
-    spending: vouchers => Vouchers as VouchersRoute;
-    spending: leaderboard => Leaderboard as LeaderboardRoute;
-    spending: profile => Profile as ProfileRoute;
+    activity: actions => Actions as Page::Actions;
+    activity: claim => Claim as Page::Claim;
+    activity: action_detail => ActionDetail as Page::ActionDetail;
+    rewards: rewards => Rewards as Page::Rewards;
+    spending: vouchers => Vouchers as Page::Vouchers;
+    spending: leaderboard => Leaderboard as Page::Leaderboard;
+    spending: profile => Profile as Page::Profile;
 }
