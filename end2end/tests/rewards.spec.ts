@@ -106,15 +106,19 @@ async function citizenFlow(page: Page, request: APIRequestContext, who: Citizen,
   expect(keys).toHaveLength(1);
   expect(keys[0]).toMatch(/^[0-9a-f-]{16,}$/i);
 
-  // The voucher, with its code and QR code; balance and stock drop.
+  // The voucher, with its code, QR code and last day, and the way to the
+  // citizen's vouchers (where its status and copy button are); balance and
+  // stock drop.
   const issued = page.getByRole('region', { name: '兑换成功' });
   await expect(issued.getByRole('heading', { name: '兑换成功' })).toBeFocused();
   const code: string = redemption.voucher.code;
+  await expect(issued.getByRole('heading', { level: 3 })).toHaveText(redemption.voucher.reward_name);
   await expect(issued.locator('.voucher-code')).toHaveText(code);
   const qr = issued.getByRole('img', { name: `二维码 ${code}` });
   await expect(qr).toBeVisible();
   await expect(qr.locator('svg')).toHaveCount(1);
-  await expect(issued).toContainText('可使用');
+  await expect(issued).toContainText('有效期至');
+  await expect(issued.getByRole('link', { name: '查看我的全部券' })).toHaveAttribute('href', '/vouchers');
   await expect(balance).toContainText(pointsText(before - price));
   const stockNow = ((await (await refetched).json()).rewards as Reward[]).find((r) => r.id === id)!.stock;
   expect(stockNow).toBeLessThanOrEqual(stock - 1);

@@ -6,18 +6,12 @@ use crate::i18n::{Msg, use_i18n, voucher_status_msg};
 use leptos::prelude::*;
 use tanpu_core::api::VoucherView;
 
-/// A voucher. `h3` titles it under a section's `h2` (after a redemption);
-/// otherwise its title is an `h2` (the list of vouchers).
+/// A voucher in the citizen's list of vouchers.
 #[component]
-pub fn VoucherCard(voucher: VoucherView, #[prop(optional)] h3: bool) -> impl IntoView {
+pub fn VoucherCard(voucher: VoucherView) -> impl IntoView {
     let i18n = use_i18n();
     let title_id = format!("voucher-{}", voucher.id);
-    let title = voucher.reward_name.clone();
-    let title = if h3 {
-        view! { <h3 id=title_id.clone()>{title}</h3> }.into_any()
-    } else {
-        view! { <h2 id=title_id.clone()>{title}</h2> }.into_any()
-    };
+    let title = view! { <h2 id=title_id.clone()>{voucher.reward_name.clone()}</h2> };
     let code = voucher.code.clone();
     let qr_label = {
         let code = code.clone();

@@ -7,16 +7,17 @@
 //! once.
 
 use crate::api::{self, ApiError, NoBody};
-use crate::components::fetched::{fetch, fetch_when, loaded};
-use crate::components::voucher_card::VoucherCard;
+use crate::components::fetched::{Fetched, fetch, fetch_when, loaded};
 use crate::display::{balance_change, now, points, spend_question, when};
 use crate::i18n::{Msg, category_msg, use_i18n};
-use crate::session::use_auth;
+use crate::session::{Auth, use_auth};
+use chrono::{DateTime, Utc};
 use gloo_net::http::Method;
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
-use tanpu_core::api::{ErrorCode, Redemption, RewardCategory, RewardList, RewardView, VoucherView};
+use tanpu_core::api::{ErrorCode, RewardCategory, RewardList, RewardView};
 use tanpu_core::{Points, RewardId};
 
 /// What the redemption step is about: the reward and the key of this one
@@ -35,7 +36,25 @@ struct Balance {
     balance: Points,
 }
 
-type RedeemAction = Action<(RewardId, String), Result<Redemption, ApiError>>;
+/// What the page shows of a redemption's answer (`Redemption`): the
+/// voucher's code and QR code, to use at once. The whole `VoucherView`, with
+/// its status, times and copy button, is the vouchers page's, one tap away;
+/// reading and showing it here brought that page's code into this one's
+/// first load (6 KB gzipped).
+#[derive(Clone, serde::Deserialize)]
+struct Redeemed {
+    voucher: NewVoucher,
+}
+
+/// The voucher just issued, as [`Redeemed`] reads it.
+#[derive(Clone, serde::Deserialize)]
+struct NewVoucher {
+    reward_name: String,
+    code: String,
+    qr_svg: String,
+    #[serde(with = "tanpu_core::wire_time")]
+    valid_until: DateTime<Utc>,
+}
 
 /// How long after a redemption is answered the page ignores taps. The step
 /// closes and the voucher appears above the catalogue the moment the answer
@@ -45,14 +64,53 @@ type RedeemAction = Action<(RewardId, String), Result<Redemption, ApiError>>;
 /// taps deliberately this fast.
 const GHOST_TAP_MS: f64 = 500.0;
 
-/// Everything a reward card needs from the page.
+/// The page's state, which the reward cards share.
 #[derive(Clone, Copy)]
 struct Shop {
+    auth: Auth,
     signed_in: Memo<bool>,
     balance: Memo<Option<i64>>,
+    catalogue: Fetched,
+    summary: Fetched,
     confirming: RwSignal<Option<Confirming>>,
+    /// Whether a redemption is on its way.
+    pending: RwSignal<bool>,
     error: RwSignal<Option<Msg>>,
-    redeem: RedeemAction,
+    issued: RwSignal<Option<NewVoucher>>,
+    /// When the last redemption was answered (ms since the epoch).
+    answered_at: StoredValue<f64>,
+}
+
+impl Shop {
+    /// Redeems `reward` under the confirmation step's key; one at a time.
+    fn redeem(self, reward: RewardId, key: String) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.error.set(None);
+        self.pending.set(true);
+        spawn_local(async move {
+            let path = format!("/api/v1/rewards/{reward}/redeem");
+            let answer = self
+                .auth
+                .call_with_key::<NoBody, Redeemed>(Method::POST, &path, None, &key)
+                .await;
+            // The citizen may have left the page while it was on its way.
+            if self.pending.try_set(false).is_some() {
+                return;
+            }
+            match answer {
+                Ok(done) => {
+                    self.answered_at.set_value(js_sys::Date::now());
+                    self.confirming.set(None);
+                    self.issued.set(Some(done.voucher));
+                    self.catalogue.refetch();
+                    self.summary.refetch();
+                }
+                Err(e) => self.error.set(Some(redeem_error_msg(&e))),
+            }
+        });
+    }
 }
 
 /// The plain-language reason a redemption was refused.
@@ -86,15 +144,7 @@ pub fn Rewards() -> impl IntoView {
     });
     let confirming = RwSignal::new(None::<Confirming>);
     let error = RwSignal::new(None::<Msg>);
-    let issued = RwSignal::new(None::<VoucherView>);
-    let redeem: RedeemAction = Action::new_local(move |(id, key): &(RewardId, String)| {
-        let (path, key) = (format!("/api/v1/rewards/{id}/redeem"), key.clone());
-        async move {
-            auth.call_with_key::<NoBody, Redemption>(Method::POST, &path, None, &key)
-                .await
-        }
-    });
-    // When the last redemption was answered (ms since the epoch).
+    let issued = RwSignal::new(None::<NewVoucher>);
     let answered_at = StoredValue::new(f64::NEG_INFINITY);
     let swallow_ghost_tap = move |ev: MouseEvent| {
         if js_sys::Date::now() - answered_at.get_value() < GHOST_TAP_MS {
@@ -104,23 +154,17 @@ pub fn Rewards() -> impl IntoView {
             ev.stop_propagation();
         }
     };
-    Effect::new(move |_| match redeem.value().get() {
-        Some(Ok(done)) => {
-            answered_at.set_value(js_sys::Date::now());
-            confirming.set(None);
-            issued.set(Some(done.voucher));
-            catalogue.refetch();
-            summary.refetch();
-        }
-        Some(Err(e)) => error.set(Some(redeem_error_msg(&e))),
-        None => {}
-    });
     let shop = Shop {
+        auth,
         signed_in,
         balance,
+        catalogue,
+        summary,
         confirming,
+        pending: RwSignal::new(false),
         error,
-        redeem,
+        issued,
+        answered_at,
     };
 
     view! {
@@ -160,9 +204,10 @@ pub fn Rewards() -> impl IntoView {
     }
 }
 
-/// The voucher just issued, with the focus moved to it.
+/// The voucher just issued, with the focus moved to it: what the counter
+/// needs, and the way to the citizen's vouchers, where it stays.
 #[component]
-fn Issued(voucher: VoucherView) -> impl IntoView {
+fn Issued(voucher: NewVoucher) -> impl IntoView {
     let i18n = use_i18n();
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |_| {
@@ -170,11 +215,25 @@ fn Issued(voucher: VoucherView) -> impl IntoView {
             let _ = h.focus();
         }
     });
+    let qr_label = {
+        let code = voucher.code.clone();
+        move || format!("{} {code}", i18n.t(Msg::QrCode))
+    };
     view! {
         <section class="card issued" aria-labelledby="issued-title">
             <h2 id="issued-title" tabindex="-1" node_ref=heading>{i18n.tr(Msg::RedeemedTitle)}</h2>
             <p>{i18n.tr(Msg::RedeemedText)}</p>
-            <VoucherCard voucher h3=true />
+            <article class="voucher" aria-labelledby="issued-voucher">
+                <h3 id="issued-voucher">{voucher.reward_name}</h3>
+                <div class="voucher-body">
+                    <div class="qr" role="img" aria-label=qr_label inner_html=voucher.qr_svg></div>
+                    <div>
+                        <p class="voucher-code-label">{i18n.tr(Msg::VoucherCode)}</p>
+                        <p class="voucher-code"><code>{voucher.code}</code></p>
+                        <p>{i18n.tr(Msg::ValidUntil)} " " {when(Some(voucher.valid_until))}</p>
+                    </div>
+                </div>
+            </article>
             <A href="/vouchers">{i18n.tr(Msg::SeeMyVouchers)}</A>
         </section>
     }
@@ -209,10 +268,12 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
     let sold_out = reward.stock <= 0;
     let not_yet = reward.available_from.is_some_and(|from| from > now());
     let button = NodeRef::<leptos::html::Button>::new();
-    let open = move || {
+    // Whether this card's step is open; it changes only when the step
+    // opens or closes, not whenever another card's does.
+    let open = Memo::new(move |_| {
         shop.confirming
             .with(|c| c.as_ref().is_some_and(|c| c.reward == id))
-    };
+    });
     let short = move || shop.balance.get().is_some_and(|b| b < price);
     let name = reward.name.clone();
     let stock = move || {
@@ -255,11 +316,11 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
                     view! {
                         <button type="button" class="primary" node_ref=button
                             disabled=unavailable
-                            aria-expanded=move || if open() { "true" } else { "false" }
+                            aria-expanded=move || if open.get() { "true" } else { "false" }
                             aria-label=move || format!("{} {name}", i18n.t(Msg::Redeem))
                             on:click=move |_| {
                                 // One attempt at a time, and an open step keeps its key.
-                                if open() || shop.redeem.pending().get_untracked() {
+                                if open.get_untracked() || shop.pending.get_untracked() {
                                     return;
                                 }
                                 shop.error.set(None);
@@ -273,14 +334,14 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
                         }}
                     }.into_any()
                 }}
-                <Show when=open>
+                {move || open.get().then(|| view! {
                     <ConfirmStep id price name=reward.name.clone() shop on_close=move || {
                         shop.confirming.set(None);
                         if let Some(b) = button.get() {
                             let _ = b.focus();
                         }
                     } />
-                </Show>
+                })}
             </article>
         </li>
     }
@@ -304,14 +365,10 @@ fn ConfirmStep(
         }
     });
     let title_id = format!("confirm-{id}");
-    let pending = shop.redeem.pending();
+    let pending = shop.pending;
     let confirm = move |_| {
-        if pending.get_untracked() {
-            return;
-        }
         if let Some(c) = shop.confirming.get_untracked() {
-            shop.error.set(None);
-            shop.redeem.dispatch((id, c.key));
+            shop.redeem(id, c.key);
         }
     };
     let cancel = on_close.clone();
@@ -328,9 +385,9 @@ fn ConfirmStep(
                 <p>{move || spend_question(i18n.lang(), price, &name)}</p>
                 {move || shop.balance.get().map(|b| view! { <p>{move || balance_change(i18n.lang(), b, b - price)}</p> })}
             </div>
-            <Show when=move || shop.error.get().is_some()>
-                <p class="notice notice-error" role="alert">{move || shop.error.get().map(|m| i18n.t(m))}</p>
-            </Show>
+            {move || shop.error.get().map(|m| view! {
+                <p class="notice notice-error" role="alert">{i18n.tr(m)}</p>
+            })}
             <div class="actions">
                 <button type="button" class="primary" disabled=move || pending.get() on:click=confirm>
                     {move || i18n.t(if pending.get() { Msg::Redeeming } else { Msg::ConfirmRedeem })}
