@@ -187,21 +187,31 @@ pub fn Rewards() -> impl IntoView {
                 }.into_any()
             }}
             {move || issued.get().map(|voucher| view! { <Issued voucher /> })}
-            {loaded(catalogue, move |list: RewardList| {
-                if list.rewards.is_empty() {
+            {loaded(catalogue, move |RewardList { rewards }| {
+                if rewards.is_empty() {
                     return view! { <p>{i18n.tr(Msg::RewardsEmpty)}</p> }.into_any();
                 }
-                RewardCategory::ALL
+                by_category(rewards)
                     .into_iter()
-                    .filter_map(|category| {
-                        let rewards: Vec<RewardView> = list.rewards.iter().filter(|r| r.category == category).cloned().collect();
-                        (!rewards.is_empty()).then(|| view! { <CategorySection category rewards shop /> })
-                    })
+                    .filter(|(_, rewards)| !rewards.is_empty())
+                    .map(|(category, rewards)| view! { <CategorySection category rewards shop /> })
                     .collect_view()
                     .into_any()
             })}
         </div>
     }
+}
+
+/// The catalogue's rewards by category, in the categories' order, each in
+/// the catalogue's order.
+fn by_category(rewards: Vec<RewardView>) -> [(RewardCategory, Vec<RewardView>); 4] {
+    let mut sections = RewardCategory::ALL.map(|category| (category, Vec::new()));
+    for reward in rewards {
+        if let Some((_, section)) = sections.iter_mut().find(|(c, _)| *c == reward.category) {
+            section.push(reward);
+        }
+    }
+    sections
 }
 
 /// The voucher just issued, with the focus moved to it: what the counter
