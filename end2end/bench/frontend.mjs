@@ -11,8 +11,8 @@
 // The citizen app's pages are lazily loaded chunks (scripts/split-wasm.sh),
 // so its download depends on the page opened: the budget's figure is what
 // Chromium fetched for a cold load of a page (every wasm, JS and CSS file it
-// requested, at its gzip -9 size), for the pages a citizen opens first;
-// the whole app (every page's chunk) is reported beside it.
+// requested, at its gzip -9 size), for every page; the whole app (every
+// page's chunk) is reported beside it.
 import { chromium } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -116,8 +116,15 @@ async function coldDownload(path, login) {
   return { ...got, total: got.wasm + got.js + got.css };
 }
 const opened = [];
-for (const path of ['/', '/login', '/how-it-works']) opened.push([path, await coldDownload(path)]);
-for (const path of ['/', '/rewards']) opened.push([`${path}, signed in`, await coldDownload(path, '13800000001')]);
+// Every page of the citizen app that can be opened by its address (an
+// action's breakdown loads what `/actions` does): a visitor's, then a
+// signed-in citizen's.
+for (const path of ['/', '/login', '/register', '/how-it-works', '/privacy']) {
+  opened.push([path, await coldDownload(path)]);
+}
+for (const path of ['/', '/rewards', '/actions', '/actions/claim', '/vouchers', '/leaderboard', '/me']) {
+  opened.push([`${path}, signed in`, await coldDownload(path, '13800000001')]);
+}
 
 const cold = [];
 for (let i = 0; i < loads; i++) {
