@@ -10,5 +10,6 @@ pub mod header;
 pub mod imports;
 pub mod load_error;
 pub mod require_sign_in;
+pub mod submission;
 pub mod voucher_card;
 pub mod week_chart;

@@ -5,9 +5,9 @@ use crate::api::NoBody;
 use crate::components::action_row::ActionRow;
 use crate::components::fetched::{fetch, loaded};
 use crate::components::require_sign_in::RequireSignIn;
+use crate::components::submission::Submission;
 use crate::display::kind_name;
 use crate::i18n::{Msg, use_i18n};
-use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -22,7 +22,6 @@ pub fn Actions() -> impl IntoView {
 
 #[component]
 fn ActionList() -> impl IntoView {
-    let auth = use_auth();
     let i18n = use_i18n();
     let kind = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
@@ -49,19 +48,16 @@ fn ActionList() -> impl IntoView {
     };
     // The first page follows the filters.
     let first = fetch(move || query(None));
-    let more = Action::new_local(move |path: &String| {
-        let path = path.clone();
-        async move {
-            auth.call::<NoBody, ActionPage>(Method::GET, &path, None)
-                .await
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = more.value().get() {
-            items.update(|list| list.extend(page.items));
-            next.set(page.next_before_id);
-        }
-    });
+    let more = Submission::new();
+    let load_more = move |_| {
+        let path = query(next.get());
+        more.call::<_, ActionPage>(Method::GET, path, None::<NoBody>, move |answer| {
+            if let Ok(page) = answer {
+                items.update(|list| list.extend(page.items));
+                next.set(page.next_before_id);
+            }
+        });
+    };
 
     let filter_select = move |label: Msg,
                               id: &'static str,
@@ -116,8 +112,8 @@ fn ActionList() -> impl IntoView {
                     </ul>
                 </Show>
                 <Show when=move || next.get().is_some()>
-                    <button type="button" class="secondary" disabled=move || more.pending().get()
-                        on:click=move |_| { more.dispatch(query(next.get())); }>
+                    <button type="button" class="secondary" disabled=move || more.pending()
+                        on:click=load_more>
                         {i18n.tr(Msg::LoadMore)}
                     </button>
                 </Show>

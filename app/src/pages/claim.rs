@@ -3,9 +3,9 @@
 
 use crate::components::form::{FormError, TextField, show_api_error};
 use crate::components::require_sign_in::RequireSignIn;
+use crate::components::submission::Submission;
 use crate::display::{city_instant, kind_name};
 use crate::i18n::{Msg, unit_msg, use_i18n};
-use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -21,7 +21,6 @@ pub fn Claim() -> impl IntoView {
 
 #[component]
 fn ClaimForm() -> impl IntoView {
-    let auth = use_auth();
     let i18n = use_i18n();
     let navigate = use_navigate();
     let kind = RwSignal::new(ActionKind::BUS_RIDE.as_str().to_owned());
@@ -41,27 +40,7 @@ fn ClaimForm() -> impl IntoView {
             .map_or("km", |u| u.as_str())
     };
 
-    let submit = Action::new_local(move |req: &ClaimRequest| {
-        let req = req.clone();
-        async move {
-            auth.call::<_, ActionItem>(Method::POST, "/api/v1/me/claims", Some(&req))
-                .await
-        }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(item)) => navigate(&format!("/actions/{}", item.id), Default::default()),
-        Some(Err(e)) => show_api_error(
-            &e,
-            &[
-                ("started_at", started_error),
-                ("ended_at", ended_error),
-                ("quantity", quantity_error),
-                ("note", note_error),
-            ],
-            form_error,
-        ),
-        None => {}
-    });
+    let submit = Submission::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         form_error.set(None);
@@ -85,14 +64,33 @@ fn ClaimForm() -> impl IntoView {
         if let (Some(start), Some(amount), None, None) =
             (start, amount, ended_error.get(), note_error.get())
         {
-            submit.dispatch(ClaimRequest {
+            let req = ClaimRequest {
                 kind: kind.get(),
                 started_at: start,
                 ended_at: end,
                 quantity: amount,
                 unit: unit().to_owned(),
                 note: note.get(),
-            });
+            };
+            let navigate = navigate.clone();
+            submit.call::<_, ActionItem>(
+                Method::POST,
+                "/api/v1/me/claims",
+                Some(req),
+                move |answer| match answer {
+                    Ok(item) => navigate(&format!("/actions/{}", item.id), Default::default()),
+                    Err(e) => show_api_error(
+                        &e,
+                        &[
+                            ("started_at", started_error),
+                            ("ended_at", ended_error),
+                            ("quantity", quantity_error),
+                            ("note", note_error),
+                        ],
+                        form_error,
+                    ),
+                },
+            );
         }
     };
     view! {
@@ -129,7 +127,7 @@ fn ClaimForm() -> impl IntoView {
                         {move || note_error.get().map(|m| i18n.t(m))}
                     </p>
                 </div>
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
+                <button type="submit" class="primary" disabled=move || submit.pending()>
                     {i18n.tr(Msg::ClaimSubmit)}
                 </button>
             </form>

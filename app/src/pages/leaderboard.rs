@@ -5,9 +5,9 @@
 use crate::components::fetched::{fetch, loaded};
 use crate::components::form::{FormError, show_api_error};
 use crate::components::require_sign_in::RequireSignIn;
+use crate::components::submission::Submission;
 use crate::display::your_rank;
 use crate::i18n::{Msg, use_i18n};
-use crate::session::use_auth;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use tanpu_core::api::{Leaderboard as Board, LeaderboardChoice, LeaderboardPeriod};
@@ -20,7 +20,6 @@ pub fn Leaderboard() -> impl IntoView {
 
 #[component]
 fn BoardPage() -> impl IntoView {
-    let auth = use_auth();
     let i18n = use_i18n();
     let period = RwSignal::new(LeaderboardPeriod::Week);
     let board = fetch(move || {
@@ -35,21 +34,22 @@ fn BoardPage() -> impl IntoView {
     // The switch follows the server: what the last answer said.
     let opted_in = RwSignal::new(false);
     let form_error = RwSignal::new(None);
-    let choose = Action::new_local(move |opt_in: &bool| {
-        let choice = LeaderboardChoice { opt_in: *opt_in };
-        async move {
-            auth.call::<_, Board>(Method::PUT, "/api/v1/me/leaderboard", Some(&choice))
-                .await
-        }
-    });
-    Effect::new(move |_| match choose.value().get() {
-        Some(Ok(answer)) => {
-            opted_in.set(answer.opted_in);
-            board.refetch();
-        }
-        Some(Err(e)) => show_api_error(&e, &[], form_error),
-        None => {}
-    });
+    let choosing = Submission::new();
+    let choose = move |opt_in: bool| {
+        let choice = LeaderboardChoice { opt_in };
+        choosing.call::<_, Board>(
+            Method::PUT,
+            "/api/v1/me/leaderboard",
+            Some(choice),
+            move |answer| match answer {
+                Ok(answer) => {
+                    opted_in.set(answer.opted_in);
+                    board.refetch();
+                }
+                Err(e) => show_api_error(&e, &[], form_error),
+            },
+        );
+    };
     let tab = move |p: LeaderboardPeriod, label: Msg| {
         view! {
             <button type="button" class="toggle"
@@ -68,10 +68,10 @@ fn BoardPage() -> impl IntoView {
             <div class="switch">
                 <input id="join" type="checkbox" role="switch" aria-describedby="join-explain"
                     prop:checked=move || opted_in.get()
-                    disabled=move || choose.pending().get()
+                    disabled=move || choosing.pending()
                     on:change=move |ev| {
                         form_error.set(None);
-                        choose.dispatch(event_target_checked(&ev));
+                        choose(event_target_checked(&ev));
                     } />
                 <label id="join-label" for="join">{i18n.tr(Msg::JoinLeaderboard)}</label>
             </div>

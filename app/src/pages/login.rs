@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::components::form::{FormError, TextField, show_api_error};
+use crate::components::submission::Submission;
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
@@ -24,20 +25,7 @@ pub fn Login() -> impl IntoView {
     let password_error = RwSignal::new(None);
     let form_error = RwSignal::new(None);
 
-    let submit = Action::new_local(|req: &LoginRequest| {
-        let req = req.clone();
-        async move {
-            api::send::<_, SessionView>(Method::POST, "/api/v1/auth/login", Some(&req), None).await
-        }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => {
-            auth.set(session);
-            navigate("/me", Default::default());
-        }
-        Some(Err(error)) => show_api_error(&error, &[], form_error),
-        None => {}
-    });
+    let submit = Submission::new();
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -46,10 +34,29 @@ pub fn Login() -> impl IntoView {
         password_error.set(missing(password.get()));
         form_error.set(None);
         if login_error.get().is_none() && password_error.get().is_none() {
-            submit.dispatch(LoginRequest {
+            let req = LoginRequest {
                 login: login.get(),
                 password: password.get(),
-            });
+            };
+            let navigate = navigate.clone();
+            submit.send(
+                async move {
+                    api::send::<_, SessionView>(
+                        Method::POST,
+                        "/api/v1/auth/login",
+                        Some(&req),
+                        None,
+                    )
+                    .await
+                },
+                move |answer| match answer {
+                    Ok(session) => {
+                        auth.set(session);
+                        navigate("/me", Default::default());
+                    }
+                    Err(error) => show_api_error(&error, &[], form_error),
+                },
+            );
         }
     };
 
@@ -67,8 +74,8 @@ pub fn Login() -> impl IntoView {
                     input_type="password"
                     autocomplete="current-password"
                 />
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    {move || i18n.t(if submit.pending().get() { Msg::Submitting } else { Msg::LoginSubmit })}
+                <button type="submit" class="primary" disabled=move || submit.pending()>
+                    {move || i18n.t(if submit.pending() { Msg::Submitting } else { Msg::LoginSubmit })}
                 </button>
             </form>
             <p><A href="/register">{i18n.tr(Msg::NoAccount)}</A></p>

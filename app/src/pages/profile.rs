@@ -5,6 +5,7 @@ use crate::api::NoBody;
 use crate::components::fetched::{fetch, loaded};
 use crate::components::form::{FormError, TextField, show_api_error};
 use crate::components::require_sign_in::RequireSignIn;
+use crate::components::submission::Submission;
 use crate::i18n::{Msg, field_error_msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
@@ -76,7 +77,6 @@ fn subject_label(kind: SubjectType) -> Msg {
 
 #[component]
 fn Bindings() -> impl IntoView {
-    let auth = use_auth();
     let i18n = use_i18n();
     let list = fetch(|| "/api/v1/me/bindings".to_owned());
 
@@ -85,25 +85,7 @@ fn Bindings() -> impl IntoView {
     let value_error = RwSignal::new(None);
     let form_error = RwSignal::new(None);
 
-    let add = Action::new_local(move |req: &BindingRequest| {
-        let req = req.clone();
-        async move {
-            auth.call::<_, BindingView>(Method::POST, "/api/v1/me/bindings", Some(&req))
-                .await
-        }
-    });
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(_)) => {
-            value.set(String::new());
-            list.refetch();
-        }
-        Some(Err(error)) => show_api_error(
-            &error,
-            &[("value", value_error), ("type", form_error)],
-            form_error,
-        ),
-        None => {}
-    });
+    let add = Submission::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         form_error.set(None);
@@ -116,22 +98,37 @@ fn Bindings() -> impl IntoView {
             });
         value_error.set(check);
         if check.is_none() {
-            add.dispatch(BindingRequest {
+            let req = BindingRequest {
                 kind: kind.get(),
                 value: value.get(),
-            });
+            };
+            add.call::<_, BindingView>(
+                Method::POST,
+                "/api/v1/me/bindings",
+                Some(req),
+                move |answer| match answer {
+                    Ok(_) => {
+                        value.set(String::new());
+                        list.refetch();
+                    }
+                    Err(error) => show_api_error(
+                        &error,
+                        &[("value", value_error), ("type", form_error)],
+                        form_error,
+                    ),
+                },
+            );
         }
     };
 
-    let remove = Action::new_local(move |id: &i64| {
+    // Whatever the answer, the list shows what is bound now.
+    let remove = Submission::new();
+    let unbind = move |id: i64| {
         let path = format!("/api/v1/me/bindings/{id}");
-        async move { auth.call::<NoBody, ()>(Method::DELETE, &path, None).await }
-    });
-    Effect::new(move |_| {
-        if remove.value().get().is_some() {
+        remove.call::<_, ()>(Method::DELETE, path, None::<NoBody>, move |_| {
             list.refetch();
-        }
-    });
+        });
+    };
 
     view! {
         <section aria-labelledby="bindings-title" class="card">
@@ -156,9 +153,7 @@ fn Bindings() -> impl IntoView {
                                             type="button"
                                             class="link-button"
                                             aria-label=move || format!("{} {}", i18n.t(Msg::Unbind), masked)
-                                            on:click=move |_| {
-                                                remove.dispatch(id);
-                                            }
+                                            on:click=move |_| unbind(id)
                                         >
                                             {i18n.tr(Msg::Unbind)}
                                         </button>
@@ -191,7 +186,7 @@ fn Bindings() -> impl IntoView {
                     </select>
                 </div>
                 <TextField label=Msg::BindingValue name="binding-value" value=value error=value_error />
-                <button type="submit" class="primary" disabled=move || add.pending().get()>
+                <button type="submit" class="primary" disabled=move || add.pending()>
                     {i18n.tr(Msg::BindSubmit)}
                 </button>
             </form>
@@ -207,21 +202,7 @@ fn NicknameForm() -> impl IntoView {
     let error = RwSignal::new(None);
     let form_error = RwSignal::new(None);
     let saved = RwSignal::new(false);
-    let save = Action::new_local(move |req: &UpdateProfileRequest| {
-        let req = req.clone();
-        async move {
-            auth.call::<_, UserView>(Method::PATCH, "/api/v1/me", Some(&req))
-                .await
-        }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(user)) => {
-            auth.update_user(user);
-            saved.set(true);
-        }
-        Some(Err(e)) => show_api_error(&e, &[("nickname", error)], form_error),
-        None => {}
-    });
+    let save = Submission::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
@@ -232,8 +213,17 @@ fn NicknameForm() -> impl IntoView {
                 .map(field_error_msg),
         );
         if error.get().is_none() {
-            save.dispatch(UpdateProfileRequest {
+            let req = UpdateProfileRequest {
                 nickname: nickname.get(),
+            };
+            save.call::<_, UserView>(Method::PATCH, "/api/v1/me", Some(req), move |answer| {
+                match answer {
+                    Ok(user) => {
+                        auth.update_user(user);
+                        saved.set(true);
+                    }
+                    Err(e) => show_api_error(&e, &[("nickname", error)], form_error),
+                }
             });
         }
     };
@@ -246,7 +236,7 @@ fn NicknameForm() -> impl IntoView {
                     <p class="notice notice-ok" role="status">{i18n.tr(Msg::Saved)}</p>
                 </Show>
                 <TextField label=Msg::FieldNickname name="profile-nickname" value=nickname error=error autocomplete="nickname" />
-                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                <button type="submit" class="primary" disabled=move || save.pending()>
                     {i18n.tr(Msg::Save)}
                 </button>
             </form>
@@ -265,30 +255,7 @@ fn PasswordForm() -> impl IntoView {
     let form_error = RwSignal::new(None);
     let done = RwSignal::new(false);
 
-    let change = Action::new_local(move |req: &ChangePasswordRequest| {
-        let req = req.clone();
-        async move {
-            auth.call::<_, SessionView>(Method::POST, "/api/v1/me/password", Some(&req))
-                .await
-        }
-    });
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(session)) => {
-            auth.set(session);
-            current.set(String::new());
-            new.set(String::new());
-            done.set(true);
-        }
-        Some(Err(error)) => show_api_error(
-            &error,
-            &[
-                ("current_password", current_error),
-                ("new_password", new_error),
-            ],
-            form_error,
-        ),
-        None => {}
-    });
+    let change = Submission::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         done.set(false);
@@ -300,10 +267,31 @@ fn PasswordForm() -> impl IntoView {
                 .map(field_error_msg),
         );
         if current_error.get().is_none() && new_error.get().is_none() {
-            change.dispatch(ChangePasswordRequest {
+            let req = ChangePasswordRequest {
                 current_password: current.get(),
                 new_password: new.get(),
-            });
+            };
+            change.call::<_, SessionView>(
+                Method::POST,
+                "/api/v1/me/password",
+                Some(req),
+                move |answer| match answer {
+                    Ok(session) => {
+                        auth.set(session);
+                        current.set(String::new());
+                        new.set(String::new());
+                        done.set(true);
+                    }
+                    Err(error) => show_api_error(
+                        &error,
+                        &[
+                            ("current_password", current_error),
+                            ("new_password", new_error),
+                        ],
+                        form_error,
+                    ),
+                },
+            );
         }
     };
     view! {
@@ -331,7 +319,7 @@ fn PasswordForm() -> impl IntoView {
                     autocomplete="new-password"
                     hint=Msg::FieldPasswordHint
                 />
-                <button type="submit" class="primary" disabled=move || change.pending().get()>
+                <button type="submit" class="primary" disabled=move || change.pending()>
                     {i18n.tr(Msg::PasswordSubmit)}
                 </button>
             </form>
@@ -349,46 +337,44 @@ fn MyData() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let password_error = RwSignal::new(None);
     let form_error = RwSignal::new(None);
-    let export = Action::new_local(move |_: &()| async move {
-        auth.call::<NoBody, serde_json::Value>(Method::GET, "/api/v1/me/export", None)
-            .await
-    });
-    Effect::new(move |_| match export.value().get() {
-        Some(Ok(data)) => {
-            download_json("tanpu-export.json", &data.to_string());
-            exported.set(true);
-        }
-        Some(Err(e)) => show_api_error(&e, &[], form_error),
-        None => {}
-    });
-    let delete = Action::new_local(move |req: &DeleteAccountRequest| {
-        let req = req.clone();
-        async move {
-            auth.call::<_, ()>(Method::DELETE, "/api/v1/me", Some(&req))
-                .await
-        }
-    });
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => {
-            navigate("/", Default::default());
-            leptos::task::spawn_local(auth.logout());
-        }
-        Some(Err(e)) => show_api_error(&e, &[("password", password_error)], form_error),
-        None => {}
-    });
+    let requests = Submission::new();
+    let export = move |_| {
+        requests.call::<_, serde_json::Value>(
+            Method::GET,
+            "/api/v1/me/export",
+            None::<NoBody>,
+            move |answer| match answer {
+                Ok(data) => {
+                    download_json("tanpu-export.json", &data.to_string());
+                    exported.set(true);
+                }
+                Err(e) => show_api_error(&e, &[], form_error),
+            },
+        );
+    };
     let on_delete = move |ev: SubmitEvent| {
         ev.prevent_default();
         password_error.set(password.get().is_empty().then_some(Msg::ErrRequired));
         if password_error.get().is_none() {
-            delete.dispatch(DeleteAccountRequest {
+            let req = DeleteAccountRequest {
                 password: password.get(),
+            };
+            let navigate = navigate.clone();
+            requests.call::<_, ()>(Method::DELETE, "/api/v1/me", Some(req), move |answer| {
+                match answer {
+                    Ok(()) => {
+                        navigate("/", Default::default());
+                        spawn_local(auth.logout());
+                    }
+                    Err(e) => show_api_error(&e, &[("password", password_error)], form_error),
+                }
             });
         }
     };
     view! {
         <section aria-labelledby="data-title" class="card">
             <h2 id="data-title">{i18n.tr(Msg::PrivacyTitleMine)}</h2>
-            <button type="button" class="secondary" on:click=move |_| { export.dispatch(()); }>
+            <button type="button" class="secondary" on:click=export>
                 {i18n.tr(Msg::ExportData)}
             </button>
             <Show when=move || exported.get()>

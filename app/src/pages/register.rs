@@ -2,6 +2,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::form::{FormError, TextField, show_api_error};
+use crate::components::submission::Submission;
 use crate::i18n::{Msg, field_error_msg, use_i18n};
 use crate::session::use_auth;
 use gloo_net::http::Method;
@@ -38,24 +39,7 @@ pub fn Register() -> impl IntoView {
     let consent_error = RwSignal::new(None);
     let form_error = RwSignal::new(None);
 
-    let submit = Action::new_local(|req: &RegisterRequest| register_and_login(req.clone()));
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => {
-            auth.set(session);
-            navigate("/me", Default::default());
-        }
-        Some(Err(error)) => show_api_error(
-            &error,
-            &[
-                ("login", login_error),
-                ("nickname", nickname_error),
-                ("password", password_error),
-                ("consent", consent_error),
-            ],
-            form_error,
-        ),
-        None => {}
-    });
+    let submit = Submission::new();
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -79,11 +63,28 @@ pub fn Register() -> impl IntoView {
             .or(consent_check)
             .is_none()
         {
-            submit.dispatch(RegisterRequest {
+            let req = RegisterRequest {
                 login: login.get(),
                 password: password.get(),
                 nickname: nickname.get(),
                 consent: true,
+            };
+            let navigate = navigate.clone();
+            submit.send(register_and_login(req), move |answer| match answer {
+                Ok(session) => {
+                    auth.set(session);
+                    navigate("/me", Default::default());
+                }
+                Err(error) => show_api_error(
+                    &error,
+                    &[
+                        ("login", login_error),
+                        ("nickname", nickname_error),
+                        ("password", password_error),
+                        ("consent", consent_error),
+                    ],
+                    form_error,
+                ),
             });
         }
     };
@@ -118,8 +119,8 @@ pub fn Register() -> impl IntoView {
                         {move || consent_error.get().map(|m| i18n.t(m))}
                     </p>
                 </div>
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    {move || i18n.t(if submit.pending().get() { Msg::Submitting } else { Msg::RegisterSubmit })}
+                <button type="submit" class="primary" disabled=move || submit.pending()>
+                    {move || i18n.t(if submit.pending() { Msg::Submitting } else { Msg::RegisterSubmit })}
                 </button>
             </form>
             <p><A href="/login">{i18n.tr(Msg::HaveAccount)}</A></p>

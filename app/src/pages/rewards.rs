@@ -8,6 +8,7 @@
 
 use crate::api::{self, ApiError, NoBody};
 use crate::components::fetched::{Fetched, fetch, fetch_when, loaded};
+use crate::components::submission::Submission;
 use crate::display::{balance_change, now, points, spend_question, when};
 use crate::i18n::{Msg, category_msg, use_i18n};
 use crate::session::{Auth, use_auth};
@@ -15,7 +16,6 @@ use chrono::{DateTime, Utc};
 use gloo_net::http::Method;
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use tanpu_core::api::{ErrorCode, RewardCategory, RewardList, RewardView};
 use tanpu_core::{Points, RewardId};
@@ -73,8 +73,8 @@ struct Shop {
     catalogue: Fetched,
     summary: Fetched,
     confirming: RwSignal<Option<Confirming>>,
-    /// Whether a redemption is on its way.
-    pending: RwSignal<bool>,
+    /// The redemption on its way, if any.
+    redemption: Submission,
     error: RwSignal<Option<Msg>>,
     issued: RwSignal<Option<NewVoucher>>,
     /// When the last redemption was answered (ms since the epoch).
@@ -84,22 +84,18 @@ struct Shop {
 impl Shop {
     /// Redeems `reward` under the confirmation step's key; one at a time.
     fn redeem(self, reward: RewardId, key: String) {
-        if self.pending.get_untracked() {
+        if self.redemption.pending_untracked() {
             return;
         }
         self.error.set(None);
-        self.pending.set(true);
-        spawn_local(async move {
-            let path = format!("/api/v1/rewards/{reward}/redeem");
-            let answer = self
-                .auth
-                .call_with_key::<NoBody, Redeemed>(Method::POST, &path, None, &key)
-                .await;
-            // The citizen may have left the page while it was on its way.
-            if self.pending.try_set(false).is_some() {
-                return;
-            }
-            match answer {
+        let auth = self.auth;
+        self.redemption.send(
+            async move {
+                let path = format!("/api/v1/rewards/{reward}/redeem");
+                auth.call_with_key::<NoBody, Redeemed>(Method::POST, &path, None, &key)
+                    .await
+            },
+            move |answer| match answer {
                 Ok(done) => {
                     self.answered_at.set_value(js_sys::Date::now());
                     self.confirming.set(None);
@@ -108,8 +104,8 @@ impl Shop {
                     self.summary.refetch();
                 }
                 Err(e) => self.error.set(Some(redeem_error_msg(&e))),
-            }
-        });
+            },
+        );
     }
 }
 
@@ -161,7 +157,7 @@ pub fn Rewards() -> impl IntoView {
         catalogue,
         summary,
         confirming,
-        pending: RwSignal::new(false),
+        redemption: Submission::new(),
         error,
         issued,
         answered_at,
@@ -330,7 +326,7 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
                             aria-label=move || format!("{} {name}", i18n.t(Msg::Redeem))
                             on:click=move |_| {
                                 // One attempt at a time, and an open step keeps its key.
-                                if open.get_untracked() || shop.pending.get_untracked() {
+                                if open.get_untracked() || shop.redemption.pending_untracked() {
                                     return;
                                 }
                                 shop.error.set(None);
@@ -375,7 +371,7 @@ fn ConfirmStep(
         }
     });
     let title_id = format!("confirm-{id}");
-    let pending = shop.pending;
+    let pending = move || shop.redemption.pending();
     let confirm = move |_| {
         if let Some(c) = shop.confirming.get_untracked() {
             shop.redeem(id, c.key);
@@ -386,7 +382,7 @@ fn ConfirmStep(
         <div class="confirm" role="dialog" aria-labelledby=title_id.clone() aria-describedby=format!("{title_id}-text")
             tabindex="-1" node_ref=panel
             on:keydown=move |ev| {
-                if ev.key() == "Escape" && !pending.get_untracked() {
+                if ev.key() == "Escape" && !shop.redemption.pending_untracked() {
                     on_close();
                 }
             }>
@@ -399,10 +395,10 @@ fn ConfirmStep(
                 <p class="notice notice-error" role="alert">{i18n.tr(m)}</p>
             })}
             <div class="actions">
-                <button type="button" class="primary" disabled=move || pending.get() on:click=confirm>
-                    {move || i18n.t(if pending.get() { Msg::Redeeming } else { Msg::ConfirmRedeem })}
+                <button type="button" class="primary" disabled=pending on:click=confirm>
+                    {move || i18n.t(if pending() { Msg::Redeeming } else { Msg::ConfirmRedeem })}
                 </button>
-                <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| cancel()>
+                <button type="button" class="secondary" disabled=pending on:click=move |_| cancel()>
                     {i18n.tr(Msg::Cancel)}
                 </button>
             </div>
