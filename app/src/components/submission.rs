@@ -63,9 +63,7 @@ impl Submission {
             }
         });
     }
-}
 
-impl Submission {
     /// [`Self::send`] of a call to the API as the signed-in person
     /// ([`Auth::call`]).
     pub fn call<B: Serialize + 'static, T: DeserializeOwned + 'static>(
