@@ -1,5 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 
 const PASSWORD = 'green-commute-2026';
 
@@ -159,6 +160,12 @@ test('a citizen exports their data and deletes a throwaway account', async ({ pa
   await page.getByRole('button', { name: '导出我的数据（JSON）' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('tanpu-export.json');
+  // The file holds the citizen's data as the API exports it.
+  const exported = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+  expect(exported.account.login).toBe(phone);
+  expect(exported.account.nickname).toBe('东昌湖骑手');
+  expect(typeof exported.balance).toBe('number');
+  expect(Array.isArray(exported.ledger)).toBe(true);
   await expect(page.getByText('数据已导出。')).toBeVisible();
 
   await page.getByLabel('输入密码确认注销').fill(PASSWORD);

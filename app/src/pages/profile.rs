@@ -338,19 +338,17 @@ fn MyData() -> impl IntoView {
     let password_error = RwSignal::new(None);
     let form_error = RwSignal::new(None);
     let requests = Submission::new();
+    // The file is the server's answer as it came: reading it into a JSON
+    // value only to write it out again would bring serde_json's `Value`
+    // into the page's code.
     let export = move |_| {
-        requests.call::<_, serde_json::Value>(
-            Method::GET,
-            "/api/v1/me/export",
-            None::<NoBody>,
-            move |answer| match answer {
-                Ok(data) => {
-                    download_json("tanpu-export.json", &data.to_string());
-                    exported.set(true);
-                }
-                Err(e) => show_api_error(&e, &[], form_error),
-            },
-        );
+        requests.send(auth.text("/api/v1/me/export"), move |answer| match answer {
+            Ok(json) => {
+                download_json("tanpu-export.json", &json);
+                exported.set(true);
+            }
+            Err(e) => show_api_error(&e, &[], form_error),
+        });
     };
     let on_delete = move |ev: SubmitEvent| {
         ev.prevent_default();
