@@ -15,8 +15,10 @@ mod components;
 mod crash;
 mod display;
 mod files;
+mod focus;
 mod handoff;
 mod i18n;
+mod json_text;
 #[cfg(feature = "citizen-app")]
 mod lazy_pages;
 mod pages;

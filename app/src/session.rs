@@ -102,23 +102,6 @@ impl Auth {
         api::decode(status, &text)
     }
 
-    /// [`Self::call`] for a request that must take effect at most once: the
-    /// server recognises a repeat by `idempotency_key` (the retry after a
-    /// refresh included) and answers it without acting twice.
-    pub async fn call_with_key<B: Serialize, T: DeserializeOwned>(
-        self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-        idempotency_key: &str,
-    ) -> Result<T, ApiError> {
-        let body = api::encode(body)?;
-        let (status, text) = self
-            .exchange(method, path, body.as_deref(), Some(idempotency_key))
-            .await?;
-        api::decode(status, &text)
-    }
-
     /// A `GET` whose answer is kept as text (a CSV report, or the JSON a
     /// page reads when it shows it), as the signed-in person.
     ///
@@ -147,7 +130,7 @@ impl Auth {
 
     /// [`api::exchange`] with the access token, and once more after a
     /// refresh if the server says it has expired. Not generic: one copy.
-    async fn exchange(
+    pub(crate) async fn exchange(
         self,
         method: Method,
         path: &str,

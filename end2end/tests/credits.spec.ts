@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
-import { cityTime, createPartner, sendSigned } from './support';
+import { cityTime, createPartner, sendSigned, signIn } from './support';
 
 test('a bus ride reported by a partner shows up, explained, for the citizen', async ({ page, request }) => {
   const partner = await createPartner(request);
@@ -15,7 +15,9 @@ test('a bus ride reported by a partner shows up, explained, for the citizen', as
     ended_at: cityTime(0.6),
     quantity: 7.4,
     unit: 'km',
-    attributes: { route: 'K5', from_stop: '东昌湖', to_stop: '火车站' },
+    // Partners send any JSON as details; the page shows strings as they
+    // are, and anything else as its JSON text.
+    attributes: { route: 'K5', from_stop: '东昌湖', to_stop: '火车站', stops: 6, fare_yuan: 1.5, low_floor: true },
   });
   expect(res.status()).toBe(200);
   const result = await res.json();
@@ -47,6 +49,10 @@ test('a bus ride reported by a partner shows up, explained, for the citizen', as
   await row.click();
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('行动详情');
+  const facts = page.locator('dl.facts');
+  for (const [name, value] of [['route', 'K5'], ['to_stop', '火车站'], ['stops', '6'], ['fare_yuan', '1.5'], ['low_floor', 'true']]) {
+    await expect(facts.locator(`dt:text-is("${name}") + dd`)).toHaveText(value);
+  }
   const calc = page.getByRole('table');
   await expect(calc.getByRole('row', { name: /减排量/ })).toContainText('1813 克');
   await expect(calc.getByRole('row', { name: /计入积分/ })).toContainText(String(result.points));
@@ -67,4 +73,30 @@ test('a partner cannot post unsigned or badly signed records', async ({ request 
   const forged = await sendSigned(request, { ...partner, secret: 'whsec_' + Buffer.alloc(32).toString('base64') },
     '/api/v1/partner/actions', { external_id: 'x' });
   expect(forged.status()).toBe(401);
+});
+
+test('a page of actions that fails to load says so, and loads on a retry', async ({ page }) => {
+  // Demo citizen 13800000001 has a month of rides (tanpu demo seed): more
+  // than the first page of twenty.
+  await signIn(page, '13800000001');
+  await page.getByRole('link', { name: '我的行动' }).click();
+  const list = page.getByRole('list', { name: '我的绿色行动' });
+  await expect(list.getByRole('listitem')).toHaveCount(20);
+
+  const nextPage = (url: URL) => url.pathname === '/api/v1/me/actions' && url.searchParams.has('before_id');
+  await page.route(nextPage, (route) => route.abort());
+  await page.getByRole('button', { name: '加载更多' }).click();
+  const failure = page.getByRole('alert');
+  await expect(failure).toContainText('网络');
+  await expect(list.getByRole('listitem')).toHaveCount(20);
+
+  await page.unroute(nextPage);
+  const answer = page.waitForResponse((res) => nextPage(new URL(res.url())));
+  await failure.getByRole('button', { name: '重试' }).click();
+  const second = await (await answer).json();
+  await expect(failure).toHaveCount(0);
+  await expect(list.getByRole('listitem')).toHaveCount(20 + second.items.length);
+  expect(second.items.length).toBeGreaterThan(0);
+  // More to load exactly when the server says there is.
+  await expect(page.getByRole('button', { name: '加载更多' })).toHaveCount(second.next_before_id ? 1 : 0);
 });

@@ -5,11 +5,60 @@ use crate::components::fetched::{fetch, loaded};
 use crate::components::require_sign_in::RequireSignIn;
 use crate::display::{amount, kind_name, when};
 use crate::i18n::{Lang, Msg, decision_reason_msg, status_msg, use_i18n};
+use crate::json_text::AttributeText;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use tanpu_core::api::ActionDetail as Detail;
-use tanpu_core::rules::{Breakdown, CapScope};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use tanpu_core::ids::RuleVersionId;
+use tanpu_core::rules::{AppliedMultiplier, CapApplied, CapScope};
+use tanpu_core::units::{GramsCo2e, Points};
+
+/// `GET /api/v1/me/actions/{id}` (`tanpu_core::api::ActionDetail`) as this
+/// page reads it: the fields it shows. serde skips the rest, and reading
+/// them (the breakdown's quantity, unit, kind and local time; any JSON
+/// value) was code this page's first load carried for nothing
+/// (docs/PERFORMANCE.md, session 19).
+#[derive(Deserialize)]
+struct Detail {
+    action: Action,
+    breakdown: Option<Breakdown>,
+}
+
+/// The action (`tanpu_core::api::ActionItem`).
+#[derive(Deserialize)]
+struct Action {
+    kind: String,
+    #[serde(default, with = "tanpu_core::wire_time::option")]
+    started_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "tanpu_core::wire_time::option")]
+    ended_at: Option<DateTime<Utc>>,
+    quantity_milli: i64,
+    unit: String,
+    status: String,
+    reasons: Vec<String>,
+    /// The partner's details, each value as its JSON text.
+    attributes: BTreeMap<String, AttributeText>,
+    #[serde(default)]
+    review_note: Option<String>,
+}
+
+/// The evaluator's calculation (`tanpu_core::rules::Breakdown`).
+#[derive(Deserialize)]
+struct Breakdown {
+    rule_version_id: Option<RuleVersionId>,
+    baseline_g: GramsCo2e,
+    project_g: GramsCo2e,
+    reduction_g: GramsCo2e,
+    points_base: Points,
+    multipliers: Vec<AppliedMultiplier>,
+    self_declared_discount_percent: u8,
+    caps_applied: Vec<CapApplied>,
+    points: Points,
+    co2e_g: GramsCo2e,
+}
 
 /// `/actions/{id}`
 #[component]
@@ -41,16 +90,6 @@ fn DetailBody(detail: Detail) -> impl IntoView {
     let status = action.status.clone();
     let reasons = action.reasons.clone();
     let has_reasons = !reasons.is_empty();
-    let attributes: Vec<(String, String)> = action
-        .attributes
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
-            )
-        })
-        .collect();
     view! {
         <dl class="facts">
             <dt>{i18n.tr(Msg::FilterKind)}</dt>
@@ -61,7 +100,7 @@ fn DetailBody(detail: Detail) -> impl IntoView {
             <dd>{move || amount(i18n, quantity, &unit)}</dd>
             <dt>{i18n.tr(Msg::FilterStatus)}</dt>
             <dd class=format!("badge badge-{}", action.status)>{i18n.tr(status_msg(&status))}</dd>
-            {attributes.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            {action.attributes.into_iter().map(|(k, AttributeText(v))| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
         {action.review_note.map(|n| view! { <p class="notice notice-ok">{i18n.tr(Msg::ReviewerSaid)} {n}</p> })}
         <Show when=move || has_reasons>

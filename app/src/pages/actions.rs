@@ -1,18 +1,25 @@
 //! `/actions`: every action of the citizen, newest first, filterable by
 //! kind, status and month, loaded a page at a time.
 
-use crate::api::NoBody;
-use crate::components::action_row::ActionRow;
+use crate::api::ApiError;
+use crate::components::action_row::{ActionLine, ActionRow};
 use crate::components::fetched::{fetch, loaded};
+use crate::components::load_error::LoadError;
 use crate::components::require_sign_in::RequireSignIn;
 use crate::components::submission::Submission;
 use crate::display::kind_name;
 use crate::i18n::{Msg, use_i18n};
-use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tanpu_core::api::{ActionItem, ActionPage};
 use tanpu_core::rules::ActionKind;
+
+/// A page of `GET /api/v1/me/actions` (`tanpu_core::api::ActionPage`), its
+/// items read as the rows show them.
+#[derive(serde::Deserialize)]
+struct ActionLines {
+    items: Vec<ActionLine>,
+    next_before_id: Option<i64>,
+}
 
 /// `/actions`
 #[component]
@@ -27,8 +34,10 @@ fn ActionList() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let month = RwSignal::new(String::new());
     // Pages loaded so far for the current filters.
-    let items = RwSignal::new(Vec::<ActionItem>::new());
+    let items = RwSignal::new(Vec::<ActionLine>::new());
     let next = RwSignal::new(None::<i64>);
+    // Why the last "load more" failed, until it is tried again.
+    let more_error = RwSignal::new(None::<ApiError>);
 
     let query = move |before: Option<i64>| {
         let mut params = vec!["limit=20".to_owned()];
@@ -49,13 +58,15 @@ fn ActionList() -> impl IntoView {
     // The first page follows the filters.
     let first = fetch(move || query(None));
     let more = Submission::new();
-    let load_more = move |_| {
-        let path = query(next.get());
-        more.call::<_, ActionPage>(Method::GET, path, None::<NoBody>, move |answer| {
-            if let Ok(page) = answer {
+    let load_more = move || {
+        more_error.set(None);
+        more.get(query(next.get_untracked()), move |answer| match answer {
+            Ok(page) => {
+                let page: ActionLines = page;
                 items.update(|list| list.extend(page.items));
                 next.set(page.next_before_id);
             }
+            Err(e) => more_error.set(Some(e)),
         });
     };
 
@@ -100,20 +111,25 @@ fn ActionList() -> impl IntoView {
                 <input id="filter-month" type="month" bind:value=month />
             </div>
         </form>
-        {loaded(first, move |page: ActionPage| {
+        {loaded(first, move |page: ActionLines| {
             items.set(page.items);
             next.set(page.next_before_id);
+            more_error.set(None);
+            // The rows drawn again when a page is added: a keyed `<For>`
+            // would keep the earlier rows' nodes, but its diffing (the keyed
+            // list and its hash maps) was ~10 KB of this page's code before
+            // optimisation (docs/PERFORMANCE.md, session 19), for twenty
+            // rows added at a time.
             view! {
                 <Show when=move || !items.get().is_empty() fallback=move || view! { <p>{i18n.tr(Msg::NoMatches)}</p> }>
                     <ul class="action-list" aria-label=i18n.tr(Msg::ActionsTitle)>
-                        <For each=move || items.get() key=|item| item.id let:item>
-                            <ActionRow item />
-                        </For>
+                        {move || items.get().into_iter().map(|item| view! { <ActionRow item /> }).collect_view()}
                     </ul>
                 </Show>
-                <Show when=move || next.get().is_some()>
+                {move || more_error.get().map(|error| view! { <LoadError error on_retry=load_more /> })}
+                <Show when=move || next.get().is_some() && more_error.get().is_none()>
                     <button type="button" class="secondary" disabled=move || more.pending()
-                        on:click=load_more>
+                        on:click=move |_| load_more()>
                         {i18n.tr(Msg::LoadMore)}
                     </button>
                 </Show>

@@ -10,8 +10,15 @@ use gloo_net::http::Method;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use tanpu_core::api::{ActionItem, ClaimRequest};
+use tanpu_core::api::ClaimRequest;
 use tanpu_core::rules::{ActionKind, Quantity};
+
+/// The claim as filed, as this page reads the answer (an
+/// `ActionItem`): its id, for the page it goes to next.
+#[derive(serde::Deserialize)]
+struct Filed {
+    id: i64,
+}
 
 /// `/actions/claim`
 #[component]
@@ -73,7 +80,7 @@ fn ClaimForm() -> impl IntoView {
                 note: note.get(),
             };
             let navigate = navigate.clone();
-            submit.call::<_, ActionItem>(
+            submit.call::<_, Filed>(
                 Method::POST,
                 "/api/v1/me/claims",
                 Some(req),

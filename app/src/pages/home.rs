@@ -88,7 +88,7 @@ fn SummaryView(summary: MeSummary) -> impl IntoView {
                 }
             >
                 <ul class="action-list" aria-labelledby="recent-title">
-                    {recent.clone().into_iter().map(|item| view! { <ActionRow item /> }).collect_view()}
+                    {recent.clone().into_iter().map(|item| view! { <ActionRow item=item.into() /> }).collect_view()}
                 </ul>
                 <A href="/actions">{i18n.tr(Msg::SeeAll)}</A>
             </Show>

@@ -1,7 +1,6 @@
 //! `/me`: the signed-in citizen's account: who they are, their bindings,
 //! their password, signing out.
 
-use crate::api::NoBody;
 use crate::components::fetched::{fetch, loaded};
 use crate::components::form::{FormError, TextField, show_api_error};
 use crate::components::require_sign_in::RequireSignIn;
@@ -125,9 +124,7 @@ fn Bindings() -> impl IntoView {
     let remove = Submission::new();
     let unbind = move |id: i64| {
         let path = format!("/api/v1/me/bindings/{id}");
-        remove.call::<_, ()>(Method::DELETE, path, None::<NoBody>, move |_| {
-            list.refetch();
-        });
+        remove.delete::<()>(path, move |_| list.refetch());
     };
 
     view! {

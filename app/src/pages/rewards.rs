@@ -10,8 +10,9 @@ use crate::api::{self, ApiError, NoBody};
 use crate::components::fetched::{Fetched, fetch, fetch_when, loaded};
 use crate::components::submission::Submission;
 use crate::display::{balance_change, now, points, spend_question, when};
+use crate::focus::{focus, focus_when_shown};
 use crate::i18n::{Msg, category_msg, use_i18n};
-use crate::session::{Auth, use_auth};
+use crate::session::use_auth;
 use chrono::{DateTime, Utc};
 use gloo_net::http::Method;
 use leptos::ev::MouseEvent;
@@ -67,7 +68,6 @@ const GHOST_TAP_MS: f64 = 500.0;
 /// The page's state, which the reward cards share.
 #[derive(Clone, Copy)]
 struct Shop {
-    auth: Auth,
     signed_in: Memo<bool>,
     balance: Memo<Option<i64>>,
     catalogue: Fetched,
@@ -88,13 +88,11 @@ impl Shop {
             return;
         }
         self.error.set(None);
-        let auth = self.auth;
-        self.redemption.send(
-            async move {
-                let path = format!("/api/v1/rewards/{reward}/redeem");
-                auth.call_with_key::<NoBody, Redeemed>(Method::POST, &path, None, &key)
-                    .await
-            },
+        self.redemption.call_with_key::<NoBody, Redeemed>(
+            Method::POST,
+            format!("/api/v1/rewards/{reward}/redeem"),
+            None,
+            key,
             move |answer| match answer {
                 Ok(done) => {
                     self.answered_at.set_value(js_sys::Date::now());
@@ -151,7 +149,6 @@ pub fn Rewards() -> impl IntoView {
         }
     };
     let shop = Shop {
-        auth,
         signed_in,
         balance,
         catalogue,
@@ -215,19 +212,14 @@ fn by_category(rewards: Vec<RewardView>) -> [(RewardCategory, Vec<RewardView>); 
 #[component]
 fn Issued(voucher: NewVoucher) -> impl IntoView {
     let i18n = use_i18n();
-    let heading = NodeRef::<leptos::html::H2>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    focus_when_shown("issued-title".to_owned());
     let qr_label = {
         let code = voucher.code.clone();
         move || format!("{} {code}", i18n.t(Msg::QrCode))
     };
     view! {
         <section class="card issued" aria-labelledby="issued-title">
-            <h2 id="issued-title" tabindex="-1" node_ref=heading>{i18n.tr(Msg::RedeemedTitle)}</h2>
+            <h2 id="issued-title" tabindex="-1">{i18n.tr(Msg::RedeemedTitle)}</h2>
             <p>{i18n.tr(Msg::RedeemedText)}</p>
             <article class="voucher" aria-labelledby="issued-voucher">
                 <h3 id="issued-voucher">{voucher.reward_name}</h3>
@@ -273,7 +265,6 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
     let labelled_by = title_id.clone();
     let sold_out = reward.stock <= 0;
     let not_yet = reward.available_from.is_some_and(|from| from > now());
-    let button = NodeRef::<leptos::html::Button>::new();
     // Whether this card's step is open; it changes only when the step
     // opens or closes, not whenever another card's does.
     let open = Memo::new(move |_| {
@@ -320,7 +311,7 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
                     let name = name.clone();
                     let unavailable = sold_out || not_yet || short();
                     view! {
-                        <button type="button" class="primary" node_ref=button
+                        <button type="button" class="primary" id=format!("redeem-{id}")
                             disabled=unavailable
                             aria-expanded=move || if open.get() { "true" } else { "false" }
                             aria-label=move || format!("{} {name}", i18n.t(Msg::Redeem))
@@ -343,9 +334,7 @@ fn RewardCard(reward: RewardView, shop: Shop) -> impl IntoView {
                 {move || open.get().then(|| view! {
                     <ConfirmStep id price name=reward.name.clone() shop on_close=move || {
                         shop.confirming.set(None);
-                        if let Some(b) = button.get() {
-                            let _ = b.focus();
-                        }
+                        focus(&format!("redeem-{id}"));
                     } />
                 })}
             </article>
@@ -364,13 +353,9 @@ fn ConfirmStep(
     on_close: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let panel = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(p) = panel.get() {
-            let _ = p.focus();
-        }
-    });
     let title_id = format!("confirm-{id}");
+    let panel_id = format!("{title_id}-panel");
+    focus_when_shown(panel_id.clone());
     let pending = move || shop.redemption.pending();
     let confirm = move |_| {
         if let Some(c) = shop.confirming.get_untracked() {
@@ -380,7 +365,7 @@ fn ConfirmStep(
     let cancel = on_close.clone();
     view! {
         <div class="confirm" role="dialog" aria-labelledby=title_id.clone() aria-describedby=format!("{title_id}-text")
-            tabindex="-1" node_ref=panel
+            id=panel_id tabindex="-1"
             on:keydown=move |ev| {
                 if ev.key() == "Escape" && !shop.redemption.pending_untracked() {
                     on_close();
