@@ -75,6 +75,9 @@ test('a partner cannot post unsigned or badly signed records', async ({ request 
   expect(forged.status()).toBe(401);
 });
 
+/// The request for a page of actions after the first.
+const nextPage = (url: URL) => url.pathname === '/api/v1/me/actions' && url.searchParams.has('before_id');
+
 test('a page of actions that fails to load says so, and loads on a retry', async ({ page }) => {
   // Demo citizen 13800000001 has a month of rides (tanpu demo seed): more
   // than the first page of twenty.
@@ -83,7 +86,6 @@ test('a page of actions that fails to load says so, and loads on a retry', async
   const list = page.getByRole('list', { name: '我的绿色行动' });
   await expect(list.getByRole('listitem')).toHaveCount(20);
 
-  const nextPage = (url: URL) => url.pathname === '/api/v1/me/actions' && url.searchParams.has('before_id');
   await page.route(nextPage, (route) => route.abort());
   await page.getByRole('button', { name: '加载更多' }).click();
   const failure = page.getByRole('alert');
@@ -99,4 +101,36 @@ test('a page of actions that fails to load says so, and loads on a retry', async
   expect(second.items.length).toBeGreaterThan(0);
   // More to load exactly when the server says there is.
   await expect(page.getByRole('button', { name: '加载更多' })).toHaveCount(second.next_before_id ? 1 : 0);
+});
+
+test('a page of actions that arrives after the filters changed is not added to the new list', async ({ page }) => {
+  await signIn(page, '13800000001');
+  await page.getByRole('link', { name: '我的行动' }).click();
+  const list = page.getByRole('list', { name: '我的绿色行动' });
+  await expect(list.getByRole('listitem')).toHaveCount(20);
+
+  // The unfiltered list's second page is held back until the filter changed.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(nextPage, async (route) => { await held; await route.continue(); });
+  await page.getByRole('button', { name: '加载更多' }).click();
+
+  const filtered = page.waitForResponse((res) => {
+    const url = new URL(res.url());
+    return url.pathname === '/api/v1/me/actions' && url.searchParams.get('status') === 'rejected';
+  });
+  await page.getByLabel('状态').selectOption({ label: '未计入' });
+  const rejected = (await (await filtered).json()).items.length;
+  await expect(page.getByRole('status')).toHaveCount(0); // loaded
+  await expect(list.getByRole('listitem')).toHaveCount(rejected);
+
+  const late = page.waitForResponse((res) => nextPage(new URL(res.url())));
+  release();
+  await late;
+  // Let the page handle the answer before looking.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+  await expect(list.getByRole('listitem')).toHaveCount(rejected);
+  for (const row of await list.getByRole('listitem').all()) {
+    await expect(row).toContainText('未计入');
+  }
 });

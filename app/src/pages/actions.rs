@@ -60,13 +60,20 @@ fn ActionList() -> impl IntoView {
     let more = Submission::new();
     let load_more = move || {
         more_error.set(None);
-        more.get(query(next.get_untracked()), move |answer| match answer {
-            Ok(page) => {
-                let page: ActionLines = page;
-                items.update(|list| list.extend(page.items));
-                next.set(page.next_before_id);
+        // The filters whose list this page continues: if they change while
+        // it is on its way, its rows belong to a list no longer shown.
+        let continued = query(None);
+        more.get::<ActionLines>(query(next.get_untracked()), move |answer| {
+            if query(None) != continued {
+                return;
             }
-            Err(e) => more_error.set(Some(e)),
+            match answer {
+                Ok(page) => {
+                    items.update(|list| list.extend(page.items));
+                    next.set(page.next_before_id);
+                }
+                Err(e) => more_error.set(Some(e)),
+            }
         });
     };
 
