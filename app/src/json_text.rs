@@ -89,11 +89,11 @@ impl<'de> Visitor<'de> for JsonText {
 /// A number with a fraction, to six decimals at most (`7.4`, `0.000125`):
 /// the standard library's float formatting, which finds the shortest
 /// digits that read back as the same number, was ~8 KB of this page's code
-/// before optimisation, for a kind of value no partner sends today.
+/// before optimisation, for a kind of value the demo's partners never send.
 fn decimal(value: f64) -> String {
     if value.abs() >= 1e12 {
-        // Saturates past i64: only the order of magnitude could be wrong,
-        // for a number no detail of a ride or a refuelling comes near.
+        // A whole number from here (a fraction of a trillion is noise for
+        // a detail of a ride); past i64's range it shows i64's limit.
         #[allow(clippy::cast_possible_truncation)]
         return (value.round() as i64).to_string();
     }

@@ -61,3 +61,47 @@ pub fn ActionRow(item: ActionLine) -> impl IntoView {
         </li>
     }
 }
+
+/// An action as the server writes it, for the tests of the pages' readers.
+#[cfg(test)]
+pub(crate) fn sample_item() -> ActionItem {
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&Utc)
+    };
+    ActionItem {
+        id: 41,
+        kind: "bus_ride".to_owned(),
+        started_at: Some(at("2026-11-29T00:10:00Z")),
+        ended_at: Some(at("2026-11-29T00:32:00Z")),
+        quantity_milli: 7_400,
+        unit: "km".to_owned(),
+        status: "accepted".to_owned(),
+        points: Points(18),
+        co2e_g: tanpu_core::units::GramsCo2e(1_813),
+        reasons: vec!["capped".to_owned()],
+        attributes: serde_json::from_str(r#"{"route":"K5","stops":6,"fare_yuan":1.5}"#)
+            .expect("attributes"),
+        review_note: Some("ok".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ActionLine, sample_item};
+
+    #[test]
+    fn a_row_reads_the_action_the_server_writes() {
+        let item = sample_item();
+        let line: ActionLine =
+            serde_json::from_str(&serde_json::to_string(&item).expect("written")).expect("read");
+        assert_eq!(line.id, item.id);
+        assert_eq!(line.kind, item.kind);
+        assert_eq!(line.started_at, item.started_at);
+        assert_eq!(line.quantity_milli, item.quantity_milli);
+        assert_eq!(line.unit, item.unit);
+        assert_eq!(line.status, item.status);
+        assert_eq!(line.points, item.points);
+    }
+}

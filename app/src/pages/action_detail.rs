@@ -171,3 +171,118 @@ fn Calculation(breakdown: Breakdown) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Detail;
+    use crate::components::action_row::sample_item;
+    use tanpu_core::api::ActionDetail;
+    use tanpu_core::ids::{RuleId, RuleVersionId};
+    use tanpu_core::rules::{
+        ActionKind, AppliedMultiplier, Breakdown, CapApplied, CapScope, Quantity, Text, Unit,
+    };
+    use tanpu_core::units::{GramsCo2e, Points};
+
+    #[test]
+    fn the_page_reads_the_detail_the_server_writes() {
+        let breakdown = Breakdown {
+            rule_id: Some(RuleId(3)),
+            rule_version_id: Some(RuleVersionId(7)),
+            kind: ActionKind::BUS_RIDE,
+            quantity: Quantity::parse("7.4").expect("quantity"),
+            unit: Unit::Km,
+            local_start: chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+                .and_then(|d| d.and_hms_opt(8, 10, 0))
+                .expect("time"),
+            baseline_g: GramsCo2e(2_000),
+            project_g: GramsCo2e(187),
+            reduction_g: GramsCo2e(1_813),
+            points_base: Points(18),
+            multipliers: vec![AppliedMultiplier {
+                label: Text {
+                    zh_cn: "供暖季".to_owned(),
+                    en: "Heating season".to_owned(),
+                },
+                percent: 150,
+            }],
+            points_after_multipliers: Points(27),
+            self_declared_discount_percent: 0,
+            points_before_caps: Points(27),
+            caps_applied: vec![CapApplied {
+                scope: CapScope::KindPerDay,
+                limit: Points(50),
+                used: Points(40),
+                remaining: Points(10),
+            }],
+            points: Points(10),
+            co2e_g: GramsCo2e(1_813),
+        };
+        let written = ActionDetail {
+            action: sample_item(),
+            breakdown: Some(breakdown.clone()),
+        };
+        let read: Detail =
+            serde_json::from_str(&serde_json::to_string(&written).expect("written")).expect("read");
+
+        let (action, item) = (read.action, written.action);
+        assert_eq!(action.kind, item.kind);
+        assert_eq!(
+            (action.started_at, action.ended_at),
+            (item.started_at, item.ended_at)
+        );
+        assert_eq!(
+            (action.quantity_milli, action.unit),
+            (item.quantity_milli, item.unit)
+        );
+        assert_eq!(action.status, item.status);
+        assert_eq!(action.reasons, item.reasons);
+        assert_eq!(action.review_note, item.review_note);
+        let attributes: Vec<(String, String)> = action
+            .attributes
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect();
+        assert_eq!(
+            attributes,
+            [("fare_yuan", "1.5"), ("route", "K5"), ("stops", "6")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+
+        let calc = read.breakdown.expect("breakdown");
+        assert_eq!(calc.rule_version_id, breakdown.rule_version_id);
+        assert_eq!(
+            (
+                calc.baseline_g,
+                calc.project_g,
+                calc.reduction_g,
+                calc.co2e_g
+            ),
+            (
+                breakdown.baseline_g,
+                breakdown.project_g,
+                breakdown.reduction_g,
+                breakdown.co2e_g
+            )
+        );
+        assert_eq!(
+            (calc.points_base, calc.points),
+            (breakdown.points_base, breakdown.points)
+        );
+        assert_eq!(calc.multipliers, breakdown.multipliers);
+        assert_eq!(
+            calc.self_declared_discount_percent,
+            breakdown.self_declared_discount_percent
+        );
+        assert_eq!(calc.caps_applied, breakdown.caps_applied);
+
+        let without: Detail = serde_json::from_str(
+            &serde_json::to_string(&ActionDetail {
+                action: sample_item(),
+                breakdown: None,
+            })
+            .expect("written"),
+        )
+        .expect("read");
+        assert!(without.breakdown.is_none());
+    }
+}

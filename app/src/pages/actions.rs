@@ -62,9 +62,10 @@ fn ActionList() -> impl IntoView {
         more_error.set(None);
         // The filters whose list this page continues: if they change while
         // it is on its way, its rows belong to a list no longer shown.
-        let continued = query(None);
-        more.get::<ActionLines>(query(next.get_untracked()), move |answer| {
-            if query(None) != continued {
+        let continued = untrack(|| query(None));
+        let path = untrack(|| query(next.get()));
+        more.get::<ActionLines>(path, move |answer| {
+            if untrack(|| query(None)) != continued {
                 return;
             }
             match answer {
@@ -143,5 +144,28 @@ fn ActionList() -> impl IntoView {
             }
             .into_any()
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ActionLines;
+    use crate::components::action_row::sample_item;
+    use tanpu_core::api::ActionPage;
+
+    #[test]
+    fn the_list_reads_the_pages_the_server_writes() {
+        for next_before_id in [Some(41), None] {
+            let written = ActionPage {
+                items: vec![sample_item(), sample_item()],
+                next_before_id,
+            };
+            let read: ActionLines =
+                serde_json::from_str(&serde_json::to_string(&written).expect("written"))
+                    .expect("read");
+            assert_eq!(read.items.len(), 2);
+            assert_eq!(read.items[0].id, 41);
+            assert_eq!(read.next_before_id, next_before_id);
+        }
     }
 }

@@ -141,3 +141,17 @@ fn ClaimForm() -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Filed;
+    use crate::components::action_row::sample_item;
+
+    #[test]
+    fn the_form_reads_the_claim_the_server_writes() {
+        let filed: Filed =
+            serde_json::from_str(&serde_json::to_string(&sample_item()).expect("written"))
+                .expect("read");
+        assert_eq!(filed.id, 41);
+    }
+}
