@@ -84,11 +84,9 @@ pub fn show_api_error(
 #[component]
 pub fn FormError(error: RwSignal<Option<Msg>>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <Show when=move || error.get().is_some()>
-            <p class="notice notice-error" role="alert">
-                {move || error.get().map(|m| i18n.t(m))}
-            </p>
-        </Show>
+    move || {
+        error
+            .get()
+            .map(|m| view! { <p class="notice notice-error" role="alert">{i18n.t(m)}</p> })
     }
 }

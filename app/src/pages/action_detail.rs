@@ -88,8 +88,7 @@ fn DetailBody(detail: Detail) -> impl IntoView {
     let kind = action.kind.clone();
     let (quantity, unit) = (action.quantity_milli, action.unit.clone());
     let status = action.status.clone();
-    let reasons = action.reasons.clone();
-    let has_reasons = !reasons.is_empty();
+    let reasons = action.reasons;
     view! {
         <dl class="facts">
             <dt>{i18n.tr(Msg::FilterKind)}</dt>
@@ -103,14 +102,14 @@ fn DetailBody(detail: Detail) -> impl IntoView {
             {action.attributes.into_iter().map(|(k, AttributeText(v))| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
         {action.review_note.map(|n| view! { <p class="notice notice-ok">{i18n.tr(Msg::ReviewerSaid)} {n}</p> })}
-        <Show when=move || has_reasons>
+        {(!reasons.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="why-title">
                 <h2 id="why-title">{i18n.tr(Msg::WhyNot)}</h2>
                 <ul>
-                    {reasons.clone().into_iter().map(|code| view! { <li>{i18n.tr(decision_reason_msg(&code))}</li> }).collect_view()}
+                    {reasons.into_iter().map(|code| view! { <li>{i18n.tr(decision_reason_msg(&code))}</li> }).collect_view()}
                 </ul>
             </section>
-        </Show>
+        })}
         {detail.breakdown.map(|b| view! { <Calculation breakdown=b /> })}
     }
 }

@@ -128,19 +128,30 @@ fn ActionList() -> impl IntoView {
             // list and its hash maps) was ~10 KB of this page's code before
             // optimisation (docs/PERFORMANCE.md, session 19), for twenty
             // rows added at a time.
+            //
+            // Closures returning views rather than `<Show>`s: each `<Show>`
+            // brought its memo and its two views' switching code into the
+            // page's download (docs/PERFORMANCE.md, session 20).
             view! {
-                <Show when=move || !items.get().is_empty() fallback=move || view! { <p>{i18n.tr(Msg::NoMatches)}</p> }>
-                    <ul class="action-list" aria-label=i18n.tr(Msg::ActionsTitle)>
-                        {move || items.get().into_iter().map(|item| view! { <ActionRow item /> }).collect_view()}
-                    </ul>
-                </Show>
+                {move || {
+                    let rows = items.get();
+                    if rows.is_empty() {
+                        return view! { <p>{i18n.tr(Msg::NoMatches)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="action-list" aria-label=i18n.tr(Msg::ActionsTitle)>
+                            {rows.into_iter().map(|item| view! { <ActionRow item /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }}
                 {move || more_error.get().map(|error| view! { <LoadError error on_retry=load_more /> })}
-                <Show when=move || next.get().is_some() && more_error.get().is_none()>
+                {move || (next.get().is_some() && more_error.get().is_none()).then(|| view! {
                     <button type="button" class="secondary" disabled=move || more.pending()
                         on:click=move |_| load_more()>
                         {i18n.tr(Msg::LoadMore)}
                     </button>
-                </Show>
+                })}
             }
             .into_any()
         })}

@@ -54,8 +54,7 @@ fn SummaryView(summary: MeSummary) -> impl IntoView {
     let total = summary.co2e_g_total.to_display_string();
     let total_g = summary.co2e_g_total.0;
     let streak = summary.streak_days;
-    let recent = summary.recent.clone();
-    let has_recent = !recent.is_empty();
+    let recent = summary.recent;
     view! {
         <ul class="stat-list" aria-label=i18n.tr(Msg::NavHome)>
             <li class="stat">
@@ -80,18 +79,21 @@ fn SummaryView(summary: MeSummary) -> impl IntoView {
         <WeekChart weeks=summary.weeks />
         <section aria-labelledby="recent-title">
             <h2 id="recent-title">{i18n.tr(Msg::RecentTitle)}</h2>
-            <Show
-                when=move || has_recent
-                fallback=move || view! {
+            {if recent.is_empty() {
+                view! {
                     <p>{i18n.tr(Msg::NoActionsYet)}</p>
                     <A href="/me" attr:class="button primary">{i18n.tr(Msg::BindNow)}</A>
                 }
-            >
-                <ul class="action-list" aria-labelledby="recent-title">
-                    {recent.clone().into_iter().map(|item| view! { <ActionRow item=item.into() /> }).collect_view()}
-                </ul>
-                <A href="/actions">{i18n.tr(Msg::SeeAll)}</A>
-            </Show>
+                .into_any()
+            } else {
+                view! {
+                    <ul class="action-list" aria-labelledby="recent-title">
+                        {recent.into_iter().map(|item| view! { <ActionRow item=item.into() /> }).collect_view()}
+                    </ul>
+                    <A href="/actions">{i18n.tr(Msg::SeeAll)}</A>
+                }
+                .into_any()
+            }}
         </section>
     }
 }

@@ -134,12 +134,8 @@ fn RuleCard(rule: RuleInForce) -> impl IntoView {
                 <dt>{i18n.tr(Msg::RuleReduction)}</dt><dd>{reduction_text}</dd>
                 <dt>{i18n.tr(Msg::RulePoints)}</dt><dd>{points_text}</dd>
                 <dt>{i18n.tr(Msg::RuleWhen)}</dt><dd>{when_text}</dd>
-                <Show when=move || has_bonus>
-                    <dt>{i18n.tr(Msg::RuleBonus)}</dt><dd>{bonus_text.clone()}</dd>
-                </Show>
-                <Show when=move || has_caps>
-                    <dt>{i18n.tr(Msg::RuleCaps)}</dt><dd>{caps_text}</dd>
-                </Show>
+                {has_bonus.then(|| view! { <dt>{i18n.tr(Msg::RuleBonus)}</dt><dd>{bonus_text}</dd> })}
+                {has_caps.then(|| view! { <dt>{i18n.tr(Msg::RuleCaps)}</dt><dd>{caps_text}</dd> })}
                 <dt>{i18n.tr(Msg::RuleVersionNo)}</dt><dd>{format!("v{} (#{})", rule.version, rule.version_id)}</dd>
             </dl>
         </section>

@@ -18,9 +18,9 @@ pub fn Landing() -> impl IntoView {
         <section class="hero">
             <h1>{i18n.tr(Msg::HeroTitle)}</h1>
             <p class="lead">{i18n.tr(Msg::HeroLead)}</p>
-            <Show when=move || auth.user().is_none()>
+            {move || auth.user().is_none().then(|| view! {
                 <A href="/register" attr:class="button primary">{i18n.tr(Msg::NavRegister)}</A>
-            </Show>
+            })}
         </section>
         <section class="totals" aria-labelledby="totals-title">
             <h2 id="totals-title">{i18n.tr(Msg::CityTotals)}</h2>

@@ -229,9 +229,7 @@ fn NicknameForm() -> impl IntoView {
             <h2 id="nickname-title">{i18n.tr(Msg::NicknameTitle)}</h2>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
-                <Show when=move || saved.get()>
-                    <p class="notice notice-ok" role="status">{i18n.tr(Msg::Saved)}</p>
-                </Show>
+                {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">{i18n.tr(Msg::Saved)}</p> })}
                 <TextField label=Msg::FieldNickname name="profile-nickname" value=nickname error=error autocomplete="nickname" />
                 <button type="submit" class="primary" disabled=move || save.pending()>
                     {i18n.tr(Msg::Save)}
@@ -296,9 +294,7 @@ fn PasswordForm() -> impl IntoView {
             <h2 id="password-title">{i18n.tr(Msg::PasswordTitle)}</h2>
             <form class="form" on:submit=on_submit novalidate>
                 <FormError error=form_error />
-                <Show when=move || done.get()>
-                    <p class="notice notice-ok" role="status">{i18n.tr(Msg::PasswordChanged)}</p>
-                </Show>
+                {move || done.get().then(|| view! { <p class="notice notice-ok" role="status">{i18n.tr(Msg::PasswordChanged)}</p> })}
                 <TextField
                     label=Msg::FieldCurrentPassword
                     name="current-password"
@@ -372,9 +368,7 @@ fn MyData() -> impl IntoView {
             <button type="button" class="secondary" on:click=export>
                 {i18n.tr(Msg::ExportData)}
             </button>
-            <Show when=move || exported.get()>
-                <p class="notice notice-ok" role="status">{i18n.tr(Msg::ExportReady)}</p>
-            </Show>
+            {move || exported.get().then(|| view! { <p class="notice notice-ok" role="status">{i18n.tr(Msg::ExportReady)}</p> })}
             <h3>{i18n.tr(Msg::DeleteTitle)}</h3>
             <p class="notice notice-error">{i18n.tr(Msg::DeleteWarning)}</p>
             <form class="form" on:submit=on_delete novalidate>
