@@ -38,7 +38,7 @@ trunk build frontend/staff.html --release --dist "$dist/staff" --public-url /sta
 # (ServeDir's precompressed files) instead of compressing a megabyte of wasm
 # on every cold load. Brotli when its tool is installed (scripts/setup.sh
 # installs it); gzip always.
-find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) -print0 |
+find "$dist" -type f \( -name '*.wasm' -o -name '*.pack' -o -name '*.js' -o -name '*.css' \) -print0 |
   while IFS= read -r -d '' file; do
     gzip -9 -k -f -n "$file"
     if command -v brotli >/dev/null 2>&1; then

@@ -14,7 +14,8 @@
 #   2. wasm-bindgen on the main module, keeping the linker's exports that the
 #      chunks import;
 #   3. wasm-opt on the main module and every chunk (release builds);
-#   4. all of it into one folder named after the hash of its contents — the
+#   4. each group's modules packed into one file (scripts/pack-wasm.mjs);
+#   5. all of it into one folder named after the hash of its contents — the
 #      files name each other relatively, so the folder's name alone carries
 #      the hash and the server may let browsers keep them for a year — and
 #      index.html pointed there (with the new integrity hashes); Trunk's
@@ -73,6 +74,10 @@ if [ "${TRUNK_PROFILE:-debug}" = release ]; then
     wasm-opt --strip-producers --strip-target-features -Oz "$module" -o "$module" 2>&1 |
       { grep -v -e 'unknown name subsection' -e 'in name section' || true; } >&2
   done
+fi
+# Each group's modules as one file (scripts/pack-wasm.mjs says why).
+node "$(dirname "$0")/pack-wasm.mjs" "$out"
+if [ "${TRUNK_PROFILE:-debug}" = release ]; then
   # wasm-bindgen's glue and the split loader, minified: 9.5 → 7.3 KB
   # gzipped, on every page's first load. esbuild comes from frontend/'s npm
   # packages (scripts/setup.sh); without it the files stay as written.

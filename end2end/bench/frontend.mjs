@@ -25,8 +25,9 @@ if (!base || !dist) {
 }
 const loads = Number(loadsArg ?? 9);
 
+// A `.pack` is wasm: a group's modules in one file (scripts/pack-wasm.mjs).
 const kindOf = (name) =>
-  name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null;
+  /\.(wasm|pack)$/.test(name) ? 'wasm' : name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null;
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
 // The gzipped wasm, JS and CSS of a build in `dir`, its split folders

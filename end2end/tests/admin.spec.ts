@@ -330,7 +330,7 @@ test('the console is a build of its own: a citizen never downloads it, staff get
   const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   const wasm: string[] = [];
   page.on('request', (r) => {
-    if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
+    if (/\.(wasm|pack)$/.test(r.url())) wasm.push(new URL(r.url()).pathname);
   });
   await signIn(page, '13800000003');
   for (const path of ['/', '/actions', '/rewards', '/vouchers', '/leaderboard', '/me']) {
@@ -347,7 +347,7 @@ test('the console is a build of its own: a citizen never downloads it, staff get
   const admin = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   const adminWasm: string[] = [];
   admin.on('request', (r) => {
-    if (r.url().endsWith('.wasm')) adminWasm.push(new URL(r.url()).pathname);
+    if (/\.(wasm|pack)$/.test(r.url())) adminWasm.push(new URL(r.url()).pathname);
   });
   await signIn(admin, ADMIN);
   await admin.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '积分规则', exact: true }).click();
