@@ -1,26 +1,21 @@
 //! The citizen app's pages, loaded lazily: their code is split out of the
 //! main wasm module (`scripts/split-wasm.sh` does the split after Trunk's
 //! build) into a module per group of pages, fetched the first time one of
-//! the group's pages is shown:
+//! the group's pages is shown. A group is a page, or two pages a visitor
+//! goes between: `visitor` (how credits are earned, the privacy notice),
+//! `account` (sign-in, registration), `home` (the dashboard), `actions`,
+//! `breakdown` (one action), `claim`, `rewards`, `vouchers`, `leaderboard`
+//! and `profile`.
 //!
-//! - `visitor`: how credits are earned, the privacy notice;
-//! - `account`: sign-in and registration;
-//! - `home`: the signed-in citizen's dashboard;
-//! - `activity`: their actions, an action's breakdown, claims;
-//! - `rewards`: the catalogue and redemption;
-//! - `spending`: vouchers, the leaderboard, the profile.
-//!
-//! Code that pages of several groups use goes into modules of its own,
-//! fetched with any group that needs them. Groups rather than a module per
-//! page: per page, the code shared by each combination of pages became a
-//! module of its own (164 files, 78 of them for the home page), each
-//! compressed apart and instantiated one after another, which made the first
-//! render of `/` twice as slow; one group for all signed-in pages made a
-//! citizen's first load download all of them. The two pages a citizen opens
-//! first, the dashboard and the rewards, are groups of their own: with the
-//! dashboard beside the action pages and the rewards beside the vouchers, a
-//! signed-in `/` downloaded 268 KB and `/rewards` 285 KB, against 203 and
-//! 227 KB apart (docs/PERFORMANCE.md, session 16).
+//! Code that pages of several groups use goes into modules of its own, one
+//! per set of groups sharing it; `scripts/pack-wasm.mjs` then packs each
+//! group's modules into one file, so a page's code is one download,
+//! compressed as one. Before the packs, a module per page meant up to 52
+//! files for a page (the first render of `/` ~130 ms slower) compressed
+//! 10–14 KB worse than one file; grouping the signed-in pages in three
+//! groups instead kept the files fewer but made each page download the
+//! code of its whole group: `/actions` 231.7 KB, `/me` 225.0 KB
+//! (docs/PERFORMANCE.md, sessions 16, 20 and 21).
 //!
 //! `/` is the one route in the main module, with the landing page: a
 //! visitor's first load is the main module alone, with no second round trip
@@ -89,11 +84,11 @@ lazy_pages! {
     account: register => Register as Page::Register;
     account: login => Login as Page::Login;
     home: dashboard => Dashboard;
-    activity: actions => Actions as Page::Actions;
-    activity: claim => Claim as Page::Claim;
-    activity: action_detail => ActionDetail as Page::ActionDetail;
+    actions: actions => Actions as Page::Actions;
+    claim: claim => Claim as Page::Claim;
+    breakdown: action_detail => ActionDetail as Page::ActionDetail;
     rewards: rewards => Rewards as Page::Rewards;
-    spending: vouchers => Vouchers as Page::Vouchers;
-    spending: leaderboard => Leaderboard as Page::Leaderboard;
-    spending: profile => Profile as Page::Profile;
+    vouchers: vouchers => Vouchers as Page::Vouchers;
+    leaderboard: leaderboard => Leaderboard as Page::Leaderboard;
+    profile: profile => Profile as Page::Profile;
 }
