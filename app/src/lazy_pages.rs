@@ -10,12 +10,12 @@
 //! Code that pages of several groups use goes into modules of its own, one
 //! per set of groups sharing it; `scripts/pack-wasm.mjs` then packs each
 //! group's modules into one file, so a page's code is one download,
-//! compressed as one. Before the packs, a module per page meant up to 52
-//! files for a page (the first render of `/` ~130 ms slower) compressed
-//! 10–14 KB worse than one file; grouping the signed-in pages in three
-//! groups instead kept the files fewer but made each page download the
-//! code of its whole group: `/actions` 231.7 KB, `/me` 225.0 KB
-//! (docs/PERFORMANCE.md, sessions 16, 20 and 21).
+//! compressed as one. Before the packs, a group per page meant up to 66
+//! files for a page (52 for the dashboard, whose cold first render was
+//! ~130 ms slower), compressed 10–14 KB worse than one file; the signed-in
+//! pages in four groups instead kept the files fewer but made each page
+//! download the code of its whole group: `/actions` 231.7 KB, `/me`
+//! 225.0 KB (docs/PERFORMANCE.md, sessions 16, 20 and 21).
 //!
 //! `/` is the one route in the main module, with the landing page: a
 //! visitor's first load is the main module alone, with no second round trip
