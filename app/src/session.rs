@@ -4,7 +4,9 @@
 //! httpOnly cookie the page cannot read. On start the app asks
 //! `/auth/refresh` for a session (so a reload keeps you signed in), and a
 //! call answered 401 is retried once after a refresh (so an expired access
-//! token is renewed silently).
+//! token is renewed silently). A readable cookie beside the refresh cookie
+//! says whether there is a session to restore, so a visitor's first page
+//! does not wait for the refresh to be refused.
 
 use crate::api::{self, ApiError, NoBody, Payload};
 use gloo_net::http::Method;
@@ -13,6 +15,7 @@ use leptos::task::spawn_local;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tanpu_core::api::{SessionView, UserView};
+use tanpu_core::web::has_session_hint;
 
 /// Where the session stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,19 +70,23 @@ impl Auth {
     }
 
     /// Exchanges the refresh cookie for a session; signed out when refused.
+    /// The answer is applied only if the session did not change while it was
+    /// on its way: a sign-in meanwhile stands (the start-up refresh of a
+    /// browser without the session hint runs while the visitor may sign in).
     pub async fn refresh(self) -> bool {
-        match api::send::<NoBody, SessionView>(Method::POST, "/api/v1/auth/refresh", None, None)
-            .await
-        {
-            Ok(session) => {
-                self.set(session);
-                true
-            }
-            Err(_) => {
-                self.state.set(SessionState::SignedOut);
-                false
-            }
+        let before = self.state.get_untracked();
+        let answer =
+            api::send::<NoBody, SessionView>(Method::POST, "/api/v1/auth/refresh", None, None)
+                .await;
+        let unchanged = self.state.with_untracked(|now| *now == before);
+        let renewed = answer.is_ok();
+        if unchanged {
+            self.state.set(match answer {
+                Ok(session) => SessionState::SignedIn(session),
+                Err(_) => SessionState::SignedOut,
+            });
         }
+        renewed
     }
 
     /// Ends the session on the server and here.
@@ -176,14 +183,40 @@ impl Auth {
 }
 
 /// Provides [`Auth`] and starts restoring the session from the cookie.
+///
+/// A browser without the session hint
+/// ([`tanpu_core::web::SESSION_HINT_COOKIE`]) is taken
+/// for a visitor's at once, so the signed-out pages show without waiting
+/// for the refresh to be refused; the refresh still runs, and signs in a
+/// session the hint does not know of (one begun before the hint existed).
 pub fn provide_auth() {
+    let initial = if session_hinted() {
+        SessionState::Restoring
+    } else {
+        SessionState::SignedOut
+    };
     let auth = Auth {
-        state: RwSignal::new(SessionState::Restoring),
+        state: RwSignal::new(initial),
     };
     provide_context(auth);
     spawn_local(async move {
         auth.refresh().await;
     });
+}
+
+/// Whether this page's cookies hold the session hint.
+fn session_hinted() -> bool {
+    use wasm_bindgen::JsCast;
+    // Every page a browser loads is an HTML document: no check needed.
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .unchecked_into::<web_sys::HtmlDocument>()
+                .cookie()
+                .ok()
+        })
+        .is_some_and(|cookies| has_session_hint(&cookies))
 }
 
 /// The [`Auth`] provided by the app.

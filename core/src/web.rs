@@ -5,6 +5,24 @@
 //! the other one back to the server with a full load; both ask this module,
 //! so they can never disagree and bounce a path between them.
 
+/// The cookie that tells the page, before it asks the server, that this
+/// browser holds a session: set beside the httpOnly refresh cookie, for as
+/// long, and cleared with it. It carries nothing secret (its value is `1`);
+/// a visitor's page without it shows the signed-out page at once instead of
+/// waiting for `/api/v1/auth/refresh` to refuse (docs/PERFORMANCE.md,
+/// session 22).
+pub const SESSION_HINT_COOKIE: &str = "tanpu_session";
+
+/// Whether a page's cookies (`document.cookie`: `name=value` pairs joined
+/// by `; `) hold the session hint.
+#[must_use]
+pub fn has_session_hint(cookies: &str) -> bool {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, _)| name == SESSION_HINT_COOKIE)
+}
+
 /// One build of the web app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WebBuild {
@@ -36,7 +54,17 @@ impl WebBuild {
 
 #[cfg(test)]
 mod tests {
-    use super::WebBuild;
+    use super::{WebBuild, has_session_hint};
+
+    #[test]
+    fn the_session_hint_is_found_by_its_exact_name() {
+        assert!(has_session_hint("tanpu_session=1"));
+        assert!(has_session_hint("lang=en; tanpu_session=1; theme=dark"));
+        assert!(!has_session_hint(""));
+        assert!(!has_session_hint("lang=en"));
+        assert!(!has_session_hint("my_tanpu_session=1; tanpu_session_x=1"));
+        assert!(!has_session_hint("lang=tanpu_session=1"));
+    }
 
     #[test]
     fn console_and_review_paths_belong_to_the_staff_build() {

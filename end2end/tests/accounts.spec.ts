@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, BrowserContext, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 
@@ -101,6 +101,56 @@ test('a reload keeps you signed in', async ({ page }) => {
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('东昌湖骑手');
   await expect(page.getByRole('link', { name: '我的账户' })).toBeVisible();
+});
+
+// The readable cookie that says a session exists (tanpu_core::web).
+const HINT = 'tanpu_session';
+
+async function hint(context: BrowserContext): Promise<string | undefined> {
+  return (await context.cookies()).find((c) => c.name === HINT)?.value;
+}
+
+test("a visitor's page does not wait for the server to refuse a session", async ({ page }) => {
+  // The refresh never answers: without the hint the landing page shows
+  // anyway, and the account page sends the visitor to sign in.
+  await page.route('**/api/v1/auth/refresh', () => {});
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('绿色出行，积累你的碳积分');
+  await page.goto('/me');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('the session hint comes with a session and goes with it', async ({ page, context }) => {
+  expect(await hint(context)).toBeUndefined();
+  await register(page, uniquePhone());
+  expect(await hint(context)).toBe('1');
+
+  // With the hint, a reload waits for the session rather than showing the
+  // signed-out page.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/auth/refresh', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: '正在加载' })).toBeVisible();
+  await expect(page).toHaveURL(/\/me$/);
+  release();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('东昌湖骑手');
+  await page.unroute('**/api/v1/auth/refresh');
+
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page.getByRole('navigation').getByRole('link', { name: '登录' })).toBeVisible();
+  expect(await hint(context)).toBeUndefined();
+});
+
+test('a session without the hint (begun before it existed) is still restored', async ({ page, context }) => {
+  await register(page, uniquePhone());
+  await context.clearCookies({ name: HINT });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^你好，\s*东昌湖骑手$/);
+  expect(await hint(context)).toBe('1');
 });
 
 test('mistakes are explained next to the field', async ({ page }) => {

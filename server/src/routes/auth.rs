@@ -2,7 +2,9 @@
 //!
 //! The refresh token lives in an httpOnly, SameSite=Strict cookie scoped to
 //! `/api/v1/auth`, so page scripts cannot read it and other routes never
-//! receive it; it is `Secure` whenever the request came over HTTPS.
+//! receive it; it is `Secure` whenever the request came over HTTPS. Beside
+//! it, a cookie the page can read says only that a session exists
+//! ([`SESSION_HINT_COOKIE`]), so a visitor's page need not ask.
 
 use super::AppState;
 use super::client::ClientIp;
@@ -15,6 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use tanpu_core::api::{LoginRequest, RegisterRequest, SessionView, UserView};
+use tanpu_core::web::SESSION_HINT_COOKIE;
 
 /// The refresh cookie's name.
 pub const REFRESH_COOKIE: &str = "tanpu_refresh";
@@ -69,14 +72,24 @@ pub async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
-) -> Result<(CookieJar, Json<SessionView>), AppError> {
-    let presented = jar
-        .get(REFRESH_COOKIE)
-        .map(|c| c.value().to_owned())
-        .ok_or(AppError::Unauthorized("not signed in"))?;
+) -> Result<(CookieJar, Json<SessionView>), (CookieJar, AppError)> {
+    let Some(presented) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned()) else {
+        return Err(refused(jar, AppError::Unauthorized("not signed in")));
+    };
     match sessions::refresh(&state.db, &state.tokens, &presented).await {
         Ok(session) => Ok(with_refresh_cookie(jar, &headers, session)),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(refused(jar, e.into())),
+    }
+}
+
+/// A refresh that failed: a refused one (401) clears both cookies, since a
+/// session that has ended must not keep telling the page it exists; any
+/// other failure (the database away) leaves them for the next try.
+fn refused(jar: CookieJar, error: AppError) -> (CookieJar, AppError) {
+    if matches!(error, AppError::Unauthorized(_)) {
+        (clear_session_cookies(jar), error)
+    } else {
+        (jar, error)
     }
 }
 
@@ -94,31 +107,48 @@ pub async fn logout(
     if let Some(cookie) = jar.get(REFRESH_COOKIE) {
         sessions::logout(&state.db, cookie.value()).await?;
     }
-    Ok((clear_refresh_cookie(jar), StatusCode::NO_CONTENT))
+    Ok((clear_session_cookies(jar), StatusCode::NO_CONTENT))
 }
 
-/// Puts the session's refresh token in the cookie and returns the body.
+/// Puts the session's refresh token in the cookie, sets the session hint,
+/// and returns the body.
 pub fn with_refresh_cookie(
     jar: CookieJar,
     headers: &HeaderMap,
     session: IssuedSession,
 ) -> (CookieJar, Json<SessionView>) {
-    let cookie = Cookie::build((REFRESH_COOKIE, session.refresh_token))
+    let max_age = cookie::time::Duration::days(REFRESH_TOKEN_DAYS);
+    let secure = came_over_https(headers);
+    let refresh = Cookie::build((REFRESH_COOKIE, session.refresh_token))
         .http_only(true)
         .same_site(SameSite::Strict)
         .path(REFRESH_COOKIE_PATH)
-        .max_age(cookie::time::Duration::days(REFRESH_TOKEN_DAYS))
-        .secure(came_over_https(headers))
+        .max_age(max_age)
+        .secure(secure)
         .build();
-    (jar.add(cookie), Json(session.view))
+    // Readable by the page, on every path, and nothing but a flag.
+    let hint = Cookie::build((SESSION_HINT_COOKIE, "1"))
+        .same_site(SameSite::Strict)
+        .path("/")
+        .max_age(max_age)
+        .secure(secure)
+        .build();
+    (jar.add(refresh).add(hint), Json(session.view))
 }
 
-fn clear_refresh_cookie(jar: CookieJar) -> CookieJar {
-    jar.remove(
-        Cookie::build(REFRESH_COOKIE)
-            .path(REFRESH_COOKIE_PATH)
-            .build(),
-    )
+/// Removes the refresh cookie and the session hint (sign-out, a refused
+/// refresh, a deleted account), whether or not the request carried them:
+/// `CookieJar::remove` would only remove a cookie the request sent.
+pub fn clear_session_cookies(jar: CookieJar) -> CookieJar {
+    jar.add(removal(REFRESH_COOKIE, REFRESH_COOKIE_PATH))
+        .add(removal(SESSION_HINT_COOKIE, "/"))
+}
+
+/// A `Set-Cookie` that removes the cookie `name` set on `path`.
+fn removal(name: &'static str, path: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::build((name, "")).path(path).build();
+    cookie.make_removal();
+    cookie
 }
 
 /// Behind a TLS-terminating proxy the scheme arrives as `X-Forwarded-Proto`.

@@ -3,7 +3,7 @@
 //! it names one of the caller's own things (a binding), which is checked.
 
 use super::AppState;
-use super::auth::with_refresh_cookie;
+use super::auth::{clear_session_cookies, with_refresh_cookie};
 use super::auth_user::AuthUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::AppError;
@@ -313,12 +313,5 @@ pub async fn delete(
     ApiJson(req): ApiJson<DeleteAccountRequest>,
 ) -> Result<(CookieJar, StatusCode), AppError> {
     privacy::delete_account(&state.db, &state.citizens, user.id, req.password).await?;
-    Ok((
-        jar.remove(
-            axum_extra::extract::cookie::Cookie::build(super::auth::REFRESH_COOKIE)
-                .path("/api/v1/auth")
-                .build(),
-        ),
-        StatusCode::NO_CONTENT,
-    ))
+    Ok((clear_session_cookies(jar), StatusCode::NO_CONTENT))
 }

@@ -1,9 +1,12 @@
 //! Sign-in, sessions, roles and freezing, through the HTTP API.
 
-use crate::helpers::{refresh_cookie, session_from, set_cookie_header, spawn_app};
+use crate::helpers::{
+    clears, refresh_cookie, session_from, set_cookie, set_cookie_header, spawn_app,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tanpu_core::UserId;
+use tanpu_core::web::SESSION_HINT_COOKIE;
 use tanpu_server::services::accounts;
 
 #[tokio::test]
@@ -81,6 +84,61 @@ async fn the_refresh_cookie_is_http_only_strict_and_scoped() {
         .await
         .unwrap();
     assert!(set_cookie_header(&behind_tls).unwrap().contains("Secure"));
+    assert!(
+        set_cookie(&behind_tls, SESSION_HINT_COOKIE)
+            .unwrap()
+            .contains("Secure")
+    );
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_readable_session_hint_that_holds_nothing_secret() {
+    let app = spawn_app().await;
+    app.register("13800001111", "green-commute-2026").await;
+    let login = json!({"login": "13800001111", "password": "green-commute-2026"});
+
+    let res = app.post_json("/api/v1/auth/login", &login).await;
+    let hint = set_cookie(&res, SESSION_HINT_COOKIE).expect("a session hint");
+    assert!(hint.starts_with("tanpu_session=1;"), "{hint}");
+    for attribute in ["SameSite=Strict", "Path=/", "Max-Age=2592000"] {
+        assert!(hint.contains(attribute), "{attribute} missing in {hint}");
+    }
+    assert!(!hint.contains("HttpOnly"), "the page reads it: {hint}");
+    assert!(!hint.contains("Path=/api"), "every page reads it: {hint}");
+
+    // A refresh renews it with the refresh cookie.
+    let session = session_from(res).await;
+    let renewed = app.refresh(&session.refresh).await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    assert!(!clears(&set_cookie(&renewed, SESSION_HINT_COOKIE).unwrap()));
+}
+
+#[tokio::test]
+async fn a_refused_refresh_clears_the_refresh_cookie_and_the_hint() {
+    let app = spawn_app().await;
+    let session = app.citizen("13800001111").await;
+    let rotated = session_from(app.refresh(&session.refresh).await).await;
+
+    // A revoked token (here: reused after rotation, which ends the family).
+    let refused = app.refresh(&session.refresh).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(clears(&set_cookie_header(&refused).unwrap()));
+    assert!(clears(&set_cookie(&refused, SESSION_HINT_COOKIE).unwrap()));
+    assert_eq!(
+        app.refresh(&rotated.refresh).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // No refresh cookie at all, but a hint left behind.
+    let bare = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", format!("{SESSION_HINT_COOKIE}=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), StatusCode::UNAUTHORIZED);
+    assert!(clears(&set_cookie(&bare, SESSION_HINT_COOKIE).unwrap()));
 }
 
 #[tokio::test]
@@ -127,10 +185,9 @@ async fn logout_revokes_the_session_and_clears_the_cookie() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let cleared = set_cookie_header(&res).unwrap();
-    assert!(
-        cleared.contains("Max-Age=0") || cleared.contains("Expires=Thu, 01 Jan 1970"),
-        "{cleared}"
-    );
+    assert!(clears(&cleared), "{cleared}");
+    let hint = set_cookie(&res, SESSION_HINT_COOKIE).unwrap();
+    assert!(clears(&hint), "{hint}");
     assert_eq!(
         app.refresh(&session.refresh).await.status(),
         StatusCode::UNAUTHORIZED

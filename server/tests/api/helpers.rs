@@ -375,12 +375,22 @@ pub fn refresh_cookie(res: &reqwest::Response) -> Option<String> {
 
 /// The whole `Set-Cookie` header for the refresh cookie.
 pub fn set_cookie_header(res: &reqwest::Response) -> Option<String> {
+    set_cookie(res, tanpu_server::routes::REFRESH_COOKIE)
+}
+
+/// The whole `Set-Cookie` header for the cookie named `name`.
+pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(tanpu_server::routes::REFRESH_COOKIE))
+        .find(|v| v.split_once('=').is_some_and(|(n, _)| n == name))
         .map(str::to_owned)
+}
+
+/// Whether a `Set-Cookie` header removes its cookie.
+pub fn clears(set_cookie: &str) -> bool {
+    set_cookie.contains("Max-Age=0") || set_cookie.contains("Expires=Thu, 01 Jan 1970")
 }
 
 /// A migrated database without a server, for service-level tests (the
