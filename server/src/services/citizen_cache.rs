@@ -400,6 +400,10 @@ pub async fn listen(pool: sea_orm::sqlx::PgPool, cache: CitizenCache) {
         let failure = hear(&mut listener, &cache).await;
         cache.set_serving(false);
         cache.forget_all();
+        if pool.is_closed() {
+            // The server is shutting down: nothing was lost.
+            break;
+        }
         tracing::warn!(error = %failure, "lost the listener for changes of citizens; serving them from the database");
         tokio::time::sleep(RECONNECT_PAUSE).await;
     }
