@@ -185,10 +185,10 @@ impl Auth {
 /// Provides [`Auth`] and starts restoring the session from the cookie.
 ///
 /// A browser without the session hint
-/// ([`tanpu_core::web::SESSION_HINT_COOKIE`]) is taken
-/// for a visitor's at once, so the signed-out pages show without waiting
-/// for the refresh to be refused; the refresh still runs, and signs in a
-/// session the hint does not know of (one begun before the hint existed).
+/// ([`tanpu_core::web::SESSION_HINT_COOKIE`]) is taken for a visitor's at
+/// once, so the signed-out pages show without waiting for the refresh to be
+/// refused; the refresh still runs, and signs in a session the hint does not
+/// know of (one begun before the hint existed).
 pub fn provide_auth() {
     let initial = if session_hinted() {
         SessionState::Restoring
