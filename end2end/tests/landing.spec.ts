@@ -133,7 +133,7 @@ test('an unknown client route says so and links home', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('绿色出行，积累你的碳积分');
 });
 
-for (const path of ['/', '/how-it-works', '/register', '/login', '/privacy']) {
+for (const path of ['/', '/how-it-works', '/register', '/login', '/privacy', '/no/such/page']) {
   test(`${path} has no accessibility violations`, async ({ page }) => {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -28,6 +28,9 @@ test('a citizen claims a missed ride and a reviewer approves it', async ({ brows
   await expect(citizen.getByRole('heading', { level: 1 })).toHaveText('申报绿色行动');
   await citizen.getByRole('button', { name: '提交申报' }).click();
   await expect(citizen.locator('#claim-note-error')).toHaveText('请填写此项。');
+  // The form as a citizen meets it after a mistake: errors tied to fields.
+  const claimScan = await new AxeBuilder({ page: citizen }).analyze();
+  expect(claimScan.violations.map((v) => `/actions/claim: ${v.id}: ${v.help}`)).toEqual([]);
 
   await citizen.getByLabel('类型').selectOption({ label: '公交出行' });
   await citizen.getByLabel('开始时间').fill(cityLocal(3));
