@@ -464,6 +464,9 @@ catalogue! {
     PrivacyRights:
         "你可以随时导出自己的数据或注销账户；注销后账本历史会匿名保留，以保证积分总账可核对。",
         "You can export your data or delete your account at any time; after deletion the ledger history is kept anonymised so the credit totals stay verifiable.";
+    PrivacyBrowser:
+        "浏览器中只保存：两个登录 Cookie（一个存放登录凭据，网页脚本无法读取；另一个只表示你已登录）、你选择的语言，以及打开页面时临时记下的页面地址。没有跟踪或广告 Cookie。",
+        "In your browser we keep only two sign-in cookies (one holds your session token, which page scripts cannot read; the other says only that you are signed in), the language you chose, and, briefly, the address of a page being opened. No tracking or advertising cookies.";
     PrivacyVersion: "版本", "Version";
 
     // The administrators' console (dashboard, citizens, partners and

@@ -7,7 +7,7 @@ use std::fmt;
 
 /// The version of the privacy notice a citizen consents to at registration.
 /// Bump it when the notice changes; the stored consent names the version.
-pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-29";
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-12-01";
 
 /// The shortest password we accept (NIST SP 800-63B asks for at least 8).
 pub const PASSWORD_MIN_CHARS: usize = 8;

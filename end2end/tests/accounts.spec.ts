@@ -124,6 +124,8 @@ test('the session hint comes with a session and goes with it', async ({ page, co
   expect(await hint(context)).toBeUndefined();
   await register(page, uniquePhone());
   expect(await hint(context)).toBe('1');
+  // Exactly the two the privacy notice names.
+  expect((await context.cookies()).map((c) => c.name).sort()).toEqual(['tanpu_refresh', HINT]);
 
   // With the hint, a reload waits for the session rather than showing the
   // signed-out page.

@@ -90,6 +90,7 @@ test("a page's code is downloaded when the page is first opened, not before", as
   // nothing more to fetch.
   await page.getByRole('link', { name: '隐私政策' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('隐私政策');
+  await expect(page.getByRole('listitem').filter({ hasText: '两个登录 Cookie' })).toBeVisible();
   await page.waitForLoadState('networkidle');
   expect(wasm.length).toBe(opening.length);
 

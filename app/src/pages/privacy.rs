@@ -16,6 +16,7 @@ pub fn Privacy() -> impl IntoView {
             <ul>
                 <li>{t(Msg::PrivacyCollect)}</li>
                 <li>{t(Msg::PrivacyCards)}</li>
+                <li>{t(Msg::PrivacyBrowser)}</li>
                 <li>{t(Msg::PrivacyRights)}</li>
             </ul>
             <p class="muted">{t(Msg::PrivacyVersion)} " " {PRIVACY_NOTICE_VERSION}</p>
