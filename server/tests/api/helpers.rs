@@ -339,12 +339,18 @@ impl TestApp {
 
     /// `POST /api/v1/auth/refresh` with a refresh cookie value.
     pub async fn refresh(&self, refresh: &str) -> reqwest::Response {
+        self.refresh_with_cookies(&format!(
+            "{}={refresh}",
+            tanpu_server::routes::REFRESH_COOKIE
+        ))
+        .await
+    }
+
+    /// `POST /api/v1/auth/refresh` with a `Cookie` header as given.
+    pub async fn refresh_with_cookies(&self, cookies: &str) -> reqwest::Response {
         self.client
             .post(self.url("/api/v1/auth/refresh"))
-            .header(
-                "cookie",
-                format!("{}={refresh}", tanpu_server::routes::REFRESH_COOKIE),
-            )
+            .header("cookie", cookies)
             .send()
             .await
             .unwrap()
@@ -391,6 +397,18 @@ pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
 /// Whether a `Set-Cookie` header removes its cookie.
 pub fn clears(set_cookie: &str) -> bool {
     set_cookie.contains("Max-Age=0") || set_cookie.contains("Expires=Thu, 01 Jan 1970")
+}
+
+/// Asserts that a response removes both session cookies: the refresh
+/// cookie and the session hint.
+pub fn assert_clears_session_cookies(res: &reqwest::Response) {
+    for name in [
+        tanpu_server::routes::REFRESH_COOKIE,
+        tanpu_core::web::SESSION_HINT_COOKIE,
+    ] {
+        let header = set_cookie(res, name).unwrap_or_else(|| panic!("no Set-Cookie for {name}"));
+        assert!(clears(&header), "{header}");
+    }
 }
 
 /// A migrated database without a server, for service-level tests (the
