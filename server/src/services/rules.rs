@@ -18,7 +18,7 @@ use crate::entities::{rule_versions, rules};
 use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    DatabaseTransaction, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -87,25 +87,28 @@ pub async fn ensure_seeded(conn: &impl ConnectionTrait) -> ServiceResult<u32> {
 pub async fn published_by_kind(
     conn: &impl ConnectionTrait,
 ) -> ServiceResult<HashMap<String, Vec<RuleVersion>>> {
-    // Rules are few: two queries joined in memory.
-    let kinds: HashMap<i64, String> = rules::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.kind))
-        .collect();
+    // One statement: ingestion reads this in every group's write turn,
+    // where each statement is a hand-off to the database's thread.
     let rows = rule_versions::Entity::find()
+        .select_also(rules::Entity)
+        .join(
+            JoinType::LeftJoin,
+            rule_versions::Entity::belongs_to(rules::Entity)
+                .from(rule_versions::Column::RuleId)
+                .to(rules::Column::Id)
+                .into(),
+        )
         .filter(rule_versions::Column::Status.ne("draft"))
         .order_by_asc(rule_versions::Column::Id)
         .all(conn)
         .await?;
     let mut by_kind: HashMap<String, Vec<RuleVersion>> = HashMap::new();
-    for row in &rows {
-        let kind = kinds
-            .get(&row.rule_id)
+    for (row, rule) in &rows {
+        let rule = rule
+            .as_ref()
             .ok_or_else(|| ServiceError::Internal(format!("rule {} missing", row.rule_id)))?;
         by_kind
-            .entry(kind.clone())
+            .entry(rule.kind.clone())
             .or_default()
             .push(to_version(row)?);
     }

@@ -8,7 +8,8 @@
 //!    batch is a duplicate of its first occurrence).
 //! 3. One query per subject kind resolves the cards and plates to citizens
 //!    through their active bindings.
-//! 4. The citizens' ledger accounts are opened and locked in id order, then
+//! 4. The citizens' ledger accounts, and the partner's issuance shards that
+//!    will pay them, are opened; the citizens' are locked in id order, then
 //!    three queries read their frozen flags, what they were credited so far
 //!    and their actions near in time ([`Facts`]).
 //! 5. Each record is decided in order, in memory; a decision counts in the
@@ -102,7 +103,7 @@ pub(super) async fn run<C: ConnectionTrait>(
         })
         .collect();
     let citizens: BTreeSet<UserId> = evaluated.iter().map(|(user, _)| *user).collect();
-    let mut opened = credit::lock_citizens(conn, citizens).await?;
+    let mut opened = credit::lock_citizens(conn, citizens, Some(partner.id)).await?;
     let pairs: Vec<_> = evaluated.iter().map(|(u, i)| (*u, &i.action)).collect();
     let mut facts = Facts::load(conn, &pairs).await?;
 

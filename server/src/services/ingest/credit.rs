@@ -45,7 +45,11 @@ fn issuance_source(partner: Option<PartnerId>) -> String {
 }
 
 /// Opens (if need be) and locks the ledger accounts of `users`, in id
-/// order, before their totals are read: see [`accounts::lock`]. Returns
+/// order, before their totals are read: see [`accounts::lock`]. With
+/// `paid_by`, the issuance shards that partner credits them from are opened
+/// in the same statements (not locked: the ledger locks them with the
+/// citizens when it credits), so that [`credit_all`] finds every account
+/// it needs already open — one statement less in every write turn. Returns
 /// them by code, for [`credit_all`].
 ///
 /// # Errors
@@ -53,12 +57,32 @@ fn issuance_source(partner: Option<PartnerId>) -> String {
 pub(super) async fn lock_citizens<C: ConnectionTrait>(
     conn: &C,
     users: impl IntoIterator<Item = UserId>,
+    paid_by: Option<PartnerId>,
 ) -> LedgerResult<HashMap<String, Account>> {
-    let specs: Vec<AccountSpec> = users.into_iter().map(AccountSpec::Citizen).collect();
+    let users: Vec<UserId> = users.into_iter().collect();
+    let mut specs: Vec<AccountSpec> = users.iter().copied().map(AccountSpec::Citizen).collect();
+    if let Some(partner) = paid_by {
+        specs.extend(users.iter().map(|user| issuer_of(Some(partner), *user)));
+    }
     let opened = accounts::open_many(conn, &specs).await?;
-    let ids: Vec<_> = opened.values().map(|a| a.id).collect();
+    let mut ids = Vec::with_capacity(users.len());
+    for user in users {
+        let code = AccountSpec::Citizen(user).code()?;
+        if let Some(account) = opened.get(&code) {
+            ids.push(account.id);
+        }
+    }
     accounts::lock(conn, &ids).await?;
     Ok(opened)
+}
+
+/// The issuance shard that pays `user` for an action of `partner`'s (or
+/// for their own claim).
+fn issuer_of(partner: Option<PartnerId>, user: UserId) -> AccountSpec {
+    AccountSpec::Issuance {
+        source: issuance_source(partner),
+        shard: issuance_shard(user, ISSUANCE_SHARDS),
+    }
 }
 
 /// Credits `credits` in one ledger batch and returns each one's transfer
@@ -77,15 +101,7 @@ pub(super) async fn credit_all<C: ConnectionTrait>(
     let paid: Vec<&Credit> = credits.iter().filter(|c| c.points.0 > 0).collect();
     let sides: Vec<(AccountSpec, AccountSpec)> = paid
         .iter()
-        .map(|c| {
-            (
-                AccountSpec::Issuance {
-                    source: issuance_source(c.partner),
-                    shard: issuance_shard(c.user, ISSUANCE_SHARDS),
-                },
-                AccountSpec::Citizen(c.user),
-            )
-        })
+        .map(|c| (issuer_of(c.partner, c.user), AccountSpec::Citizen(c.user)))
         .collect();
     let mut missing = Vec::new();
     for (issuer, citizen) in &sides {

@@ -258,7 +258,7 @@ pub async fn credit_newly_bound(
                 return Ok(0);
             }
             let rules = rule_store::published_by_kind(txn).await.map_err(svc)?;
-            let mut opened = credit::lock_citizens(txn, [user]).await?;
+            let mut opened = credit::lock_citizens(txn, [user], None).await?;
             let pairs: Vec<_> = waiting
                 .iter()
                 .map(|(_, action, _)| (user, action))
@@ -388,7 +388,7 @@ pub(super) async fn decide_for_citizen<C: ConnectionTrait>(
     user: UserId,
     now: DateTime<Utc>,
 ) -> LedgerResult<Outcome> {
-    credit::lock_citizens(conn, [user]).await?;
+    credit::lock_citizens(conn, [user], None).await?;
     let facts = Facts::load(conn, &[(user, action)]).await?;
     Ok(decide_with(rules, action, |a| facts.context(user, a, now)))
 }
