@@ -63,10 +63,12 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
         // sqlx pings a pooled connection on every checkout (its default),
-        // a round trip per query. Kept on purpose: pinging only connections
-        // idle for a while was tried (issue 9) and, after a failover ended
-        // every session, handed out dead connections that failed requests
-        // until each had been tried (`outage::sessions_ended_by_postgresql…`).
+        // a round trip per query. Kept on purpose for PostgreSQL: pinging
+        // only connections idle for a while was tried (issue 9) and, after a
+        // failover ended every session, handed out dead connections that
+        // failed requests until each had been tried
+        // (`outage::sessions_ended_by_postgresql…`). SQLite's are turned off
+        // below.
         .acquire_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
         let folder = sqlite_file(url)
@@ -79,6 +81,11 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
         options
             .max_connections(8)
             .min_connections(1)
+            // A SQLite connection is a file opened in this process: no
+            // server can end it, so there is nothing for a ping to find,
+            // and each ping is a trip to the connection's thread and back
+            // before every query.
+            .test_before_acquire(false)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
