@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use std::collections::{BTreeMap, HashMap};
-use tanpu_core::ledger::TransferReason;
+use tanpu_core::ledger::{AccountKind, TransferReason};
 use tanpu_core::rules::calendar::city_date;
 use tanpu_core::{GramsCo2e, PartnerId, Points, UserId};
 
@@ -65,14 +65,12 @@ pub(super) async fn lock_citizens<C: ConnectionTrait>(
         specs.extend(users.iter().map(|user| issuer_of(Some(partner), *user)));
     }
     let opened = accounts::open_many(conn, &specs).await?;
-    let mut ids = Vec::with_capacity(users.len());
-    for user in users {
-        let code = AccountSpec::Citizen(user).code()?;
-        if let Some(account) = opened.get(&code) {
-            ids.push(account.id);
-        }
-    }
-    accounts::lock(conn, &ids).await?;
+    let citizens: Vec<_> = opened
+        .values()
+        .filter(|account| account.kind == AccountKind::Citizen)
+        .map(|account| account.id)
+        .collect();
+    accounts::lock(conn, &citizens).await?;
     Ok(opened)
 }
 
