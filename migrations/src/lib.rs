@@ -22,6 +22,7 @@ mod m20261129_000013_citizen_changes;
 mod m20261129_000014_citizen_data_changes;
 mod m20261130_000015_partial_action_indexes;
 mod m20261130_000016_active_citizens_by_citizen;
+mod m20261202_000017_drop_active_citizens;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_citizen_data_changes::Migration),
             Box::new(m20261130_000015_partial_action_indexes::Migration),
             Box::new(m20261130_000016_active_citizens_by_citizen::Migration),
+            Box::new(m20261202_000017_drop_active_citizens::Migration),
         ]
     }
 }

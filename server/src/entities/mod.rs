@@ -5,7 +5,6 @@
 pub mod action_rollups;
 pub mod action_rollups_monthly;
 pub mod actions;
-pub mod active_citizens;
 pub mod active_counts;
 pub mod audit_log;
 pub mod bindings;

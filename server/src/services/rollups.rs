@@ -6,8 +6,10 @@
 //! - `action_rollups` and `action_rollups_monthly`: decided actions per day
 //!   (and per month), kind, partner, district and status (the dashboard and
 //!   the reports).
-//! - `active_citizens` / `active_counts`: citizens credited in a day, ISO
-//!   week, month and year, and how many.
+//! - `active_counts`: how many citizens were credited in a day, ISO week,
+//!   month and year. Whether a credit makes its citizen new in a period is
+//!   read from `user_daily_totals` ([`new_actives`]), which has a row for
+//!   every day a citizen was credited on, before the credit adds its own.
 //! - `redemption_daily`: vouchers and points redeemed per day.
 //!
 //! A transaction gathers its changes in a [`Pending`] and writes them with
@@ -17,13 +19,12 @@
 //! same order and never deadlock on them.
 
 use crate::entities::{
-    action_rollups, action_rollups_monthly, actions, active_citizens, active_counts, daily_totals,
-    redemption_daily,
+    action_rollups, action_rollups_monthly, actions, active_counts, daily_totals, redemption_daily,
 };
-use crate::services::bulk::StatementSize;
+use crate::services::bulk::{self, StatementSize};
 use crate::services::citizen_cache;
-use chrono::{Datelike, Duration, NaiveDate};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use chrono::{Datelike, Duration, Months, NaiveDate};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -78,6 +79,70 @@ impl Period {
             Self::Year => day.with_ordinal(1).unwrap_or(day),
         }
     }
+
+    /// The last day of the period that holds `day`.
+    #[must_use]
+    pub fn end_of(self, day: NaiveDate) -> NaiveDate {
+        let start = self.start_of(day);
+        let next = match self {
+            Self::Day => start.checked_add_days(chrono::Days::new(1)),
+            Self::Week => start.checked_add_days(chrono::Days::new(7)),
+            Self::Month => start.checked_add_months(Months::new(1)),
+            Self::Year => start.checked_add_months(Months::new(12)),
+        };
+        next.and_then(|n| n.pred_opt()).unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// The periods in which citizens were credited for the first time: how
+/// many citizens each `(period, start)` gained. Made only by
+/// [`new_actives`], so that no other count reaches `active_counts`.
+#[derive(Debug, Default)]
+pub struct NewActives(BTreeMap<(Period, NaiveDate), i64>);
+
+/// Which of `credited` — `(citizen, day)` pairs about to be credited —
+/// make their citizen active for the first time in a day, week, month or
+/// year, read from `user_daily_totals`: a citizen is new in a period when
+/// none of their days in it has a row.
+///
+/// Call it before the credits are added to `user_daily_totals`, with the
+/// citizens' ledger accounts locked: the lock keeps a concurrent
+/// transaction from crediting the same citizen between this read and the
+/// commit (on SQLite, its one writer does).
+///
+/// # Errors
+/// Database failures.
+pub async fn new_actives<C: ConnectionTrait>(
+    conn: &C,
+    credited: impl IntoIterator<Item = (i64, NaiveDate)>,
+) -> Result<NewActives, DbErr> {
+    // In key order (citizen first), so the probes walk the index forward.
+    let periods: BTreeSet<(i64, NaiveDate, NaiveDate, Period)> = credited
+        .into_iter()
+        .flat_map(|(user, day)| Period::ALL.map(|p| (user, p.start_of(day), p.end_of(day), p)))
+        .collect();
+    if periods.is_empty() {
+        return Ok(NewActives::default());
+    }
+    let windows: Vec<(i64, NaiveDate, NaiveDate)> = periods
+        .iter()
+        .map(|(user, lo, hi, _)| (*user, *lo, *hi))
+        .collect();
+    let rows = bulk::per_window(conn, &windows, active_windows).await?;
+    let mut seen = BTreeSet::new();
+    for row in rows {
+        let user: i64 = row.try_get("", "user_id")?;
+        let lo: NaiveDate = row.try_get("", "lo")?;
+        let hi: NaiveDate = row.try_get("", "hi")?;
+        seen.insert((user, lo, hi));
+    }
+    let mut new = BTreeMap::new();
+    for (user, lo, hi, period) in periods {
+        if !seen.contains(&(user, lo, hi)) {
+            *new.entry((period, lo)).or_default() += 1;
+        }
+    }
+    Ok(NewActives(new))
 }
 
 /// Counts and sums of one roll-up row (deltas, possibly negative).
@@ -144,9 +209,7 @@ pub fn district_of(attributes: &str) -> String {
 pub struct Pending {
     credited: BTreeMap<(NaiveDate, String), Sums>,
     decided: BTreeMap<ActionKey, Sums>,
-    /// `(citizen, period, start)`: the table's key order, so that
-    /// concurrent transactions insert (and lock) its rows in one order.
-    active: BTreeSet<(i64, Period, NaiveDate)>,
+    active: BTreeMap<(Period, NaiveDate), i64>,
     redeemed: BTreeMap<NaiveDate, (i64, i64)>,
 }
 
@@ -176,21 +239,18 @@ impl Pending {
             .add(-1, row.co2e_g, row.points);
     }
 
-    /// An action of `kind` on `day` was credited to citizen `user`.
-    pub fn credited(
-        &mut self,
-        user: i64,
-        day: NaiveDate,
-        kind: &str,
-        co2e: GramsCo2e,
-        points: Points,
-    ) {
+    /// An action of `kind` on `day` was credited.
+    pub fn credited(&mut self, day: NaiveDate, kind: &str, co2e: GramsCo2e, points: Points) {
         self.credited
             .entry((day, kind.to_owned()))
             .or_default()
             .add(1, co2e.0, points.0);
-        for period in Period::ALL {
-            self.active.insert((user, period, period.start_of(day)));
+    }
+
+    /// Citizens credited for the first time in periods ([`new_actives`]).
+    pub fn newly_active(&mut self, new: NewActives) {
+        for (key, citizens) in new.0 {
+            *self.active.entry(key).or_default() += citizens;
         }
     }
 
@@ -311,48 +371,30 @@ async fn flush_decided<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Records who was active; the periods in which a citizen is new (the
-/// insert took) add one to their count.
+/// The windows `w(user_id, lo, hi)` of `windows` in which the citizen has a
+/// row of daily totals: one look into its primary key each.
+fn active_windows(windows: &str) -> String {
+    format!(
+        "WITH w(user_id, lo, hi) AS ({windows}) \
+         SELECT w.user_id, w.lo, w.hi FROM w WHERE EXISTS (\
+         SELECT 1 FROM user_daily_totals t \
+         WHERE t.user_id = w.user_id AND t.day >= w.lo AND t.day <= w.hi)"
+    )
+}
+
+/// Adds the citizens new in each period to its count.
 async fn flush_active<C: ConnectionTrait>(
     conn: &C,
-    rows: &BTreeSet<(i64, Period, NaiveDate)>,
+    new_in: &BTreeMap<(Period, NaiveDate), i64>,
 ) -> Result<(), DbErr> {
-    use active_citizens::Column as A;
-    let rows: Vec<_> = rows.iter().collect();
-    let mut new_in: BTreeMap<(&'static str, NaiveDate), i64> = BTreeMap::new();
-    for chunk in rows.chunks(rows_per_statement(conn, 3, 3 * 12 + 8)) {
-        let mut insert = Query::insert();
-        insert
-            .into_table(active_citizens::Entity)
-            .columns([A::Period, A::Start, A::UserId])
-            .on_conflict(
-                OnConflict::columns([A::UserId, A::Period, A::Start])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .returning(Query::returning().columns([A::Period, A::Start]));
-        for (user, period, start) in chunk {
-            insert.values_panic([period.as_str().into(), (*start).into(), (*user).into()]);
-        }
-        let statement = conn.get_database_backend().build(&insert);
-        for row in conn.query_all_raw(statement).await? {
-            let period: String = row.try_get("", "period")?;
-            let start: NaiveDate = row.try_get("", "start")?;
-            let period = Period::ALL
-                .into_iter()
-                .find(|p| p.as_str() == period)
-                .ok_or_else(|| DbErr::Custom(format!("unknown period {period}")))?;
-            *new_in.entry((period.as_str(), start)).or_default() += 1;
-        }
-    }
     use active_counts::Column as C;
-    let counts: Vec<_> = new_in.into_iter().collect();
+    let counts: Vec<_> = new_in.iter().collect();
     for chunk in counts.chunks(rows_per_statement(conn, 3, 3 * 12 + 8)) {
         active_counts::Entity::insert_many(chunk.iter().map(|((period, start), n)| {
             active_counts::ActiveModel {
-                period: Set((*period).to_owned()),
+                period: Set(period.as_str().to_owned()),
                 start: Set(*start),
-                citizens: Set(*n),
+                citizens: Set(**n),
             }
         }))
         .on_conflict(
@@ -404,15 +446,101 @@ async fn flush_redeemed<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::{ColumnTrait, QueryFilter};
+    use crate::entities::user_daily_totals;
+    use crate::services::query_plan;
+    use sea_orm::{DbBackend, Statement};
+
+    fn day(month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, month, day).unwrap()
+    }
 
     #[tokio::test]
-    async fn a_citizens_periods_are_neighbours_in_the_active_table() {
-        let plan = crate::services::query_plan::of_sqlite(
-            active_citizens::Entity::find().filter(active_citizens::Column::UserId.eq(7)),
+    async fn finding_whether_a_citizen_is_new_looks_into_the_daily_totals_key() {
+        let probe = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            active_windows("VALUES (?, ?, ?)"),
+            [7_i64.into(), day(11, 1).into(), day(11, 30).into()],
+        );
+        let plan = query_plan::of_sqlite_statement(probe).await;
+        assert!(
+            plan.contains(
+                "SEARCH t EXISTS USING COVERING INDEX sqlite_autoindex_user_daily_totals_1 \
+                 (user_id=? AND day>? AND day<?)"
+            ),
+            "{plan}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_citizen_is_new_in_the_periods_where_no_day_of_theirs_was_credited() {
+        let db = query_plan::migrated_sqlite().await;
+        // Citizen 1 was credited on Wednesday 18 November (twice) and on
+        // 5 January; citizen 2 never.
+        for (user, on, kind) in [
+            (1, day(11, 18), "bus_ride"),
+            (1, day(11, 18), "metro_ride"),
+            (1, day(1, 5), "bus_ride"),
+        ] {
+            user_daily_totals::Entity::insert(user_daily_totals::ActiveModel {
+                user_id: Set(user),
+                day: Set(on),
+                kind: Set(kind.to_owned()),
+                points: Set(10),
+                co2e_g: Set(100),
+                actions: Set(1),
+            })
+            .exec_without_returning(&db)
+            .await
+            .unwrap();
+        }
+        let new = new_actives(
+            &db,
+            [
+                (1, day(11, 18)), // credited that day already
+                (1, day(11, 16)), // same week (Monday), a new day
+                (1, day(11, 3)),  // same month, earlier: a new day and week
+                (1, day(12, 2)),  // a new month, same year
+                (2, day(11, 16)), // new everywhere
+                (2, day(11, 17)), // and again in the same week
+            ],
         )
-        .await;
-        assert!(plan.contains("(user_id=?)"), "{plan}");
+        .await
+        .unwrap();
+        let week = Period::Week.start_of(day(11, 16));
+        let expected = BTreeMap::from([
+            ((Period::Day, day(11, 16)), 2),
+            ((Period::Day, day(11, 17)), 1),
+            ((Period::Day, day(11, 3)), 1),
+            ((Period::Day, day(12, 2)), 1),
+            ((Period::Week, week), 1),
+            ((Period::Week, Period::Week.start_of(day(11, 3))), 1),
+            ((Period::Week, Period::Week.start_of(day(12, 2))), 1),
+            ((Period::Month, day(11, 1)), 1),
+            ((Period::Month, day(12, 1)), 1),
+            ((Period::Year, day(1, 1)), 1),
+        ]);
+        assert_eq!(new.0, expected);
+        assert!(new_actives(&db, []).await.unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn periods_end_on_sunday_the_last_of_the_month_and_new_years_eve() {
+        let day = day(2, 11); // a Wednesday
+        assert_eq!(Period::Day.end_of(day), day);
+        assert_eq!(
+            Period::Week.end_of(day),
+            NaiveDate::from_ymd_opt(2026, 2, 15).unwrap()
+        );
+        assert_eq!(
+            Period::Month.end_of(day),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+        assert_eq!(
+            Period::Year.end_of(day),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
+        let year_end = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(Period::Month.end_of(year_end), year_end);
     }
 
     #[test]

@@ -2,12 +2,16 @@
 //! in the ledger exactly once.
 
 use crate::helpers::{PartnerCreds, Session, TestApp, bus_ride_record, spawn_app};
-use chrono::{Duration, FixedOffset, Utc};
+use chrono::{Duration, FixedOffset, NaiveDate, Utc};
 use reqwest::{Method, StatusCode};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 use tanpu_core::api::RecordStatus;
 use tanpu_core::{PartnerId, UserId};
 use tanpu_server::config::Secret;
+use tanpu_server::entities::{active_counts, user_daily_totals};
+use tanpu_server::services::rollups::Period;
 use tanpu_server::services::{ingest, ledger, partners};
 
 pub const CARD: &str = "3100 1234 5678 9012";
@@ -494,6 +498,36 @@ async fn concurrent_batches_for_one_citizen_never_pass_the_daily_cap() {
     assert_eq!(city.balance().await, earlier + 10_000);
     assert!(capped >= 1, "the rides past the cap say so");
     assert!(ledger::verify::verify(&city.app.db).await.unwrap().is_ok());
+    // Every batch found the citizen new yesterday until one committed: the
+    // lock on their account lets one of them count them.
+    assert_active_counts_match_daily_totals(&city.app.db).await;
+}
+
+/// Every period's count of active citizens is how many citizens have a
+/// credited day in it.
+pub async fn assert_active_counts_match_daily_totals(db: &sea_orm::DatabaseConnection) {
+    let mut active: BTreeMap<(String, NaiveDate), BTreeSet<i64>> = BTreeMap::new();
+    for row in user_daily_totals::Entity::find().all(db).await.unwrap() {
+        for period in Period::ALL {
+            active
+                .entry((period.as_str().to_owned(), period.start_of(row.day)))
+                .or_default()
+                .insert(row.user_id);
+        }
+    }
+    let recounted: BTreeMap<_, _> = active
+        .into_iter()
+        .map(|(key, users)| (key, i64::try_from(users.len()).unwrap()))
+        .collect();
+    let counts: BTreeMap<_, _> = active_counts::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| ((r.period, r.start), r.citizens))
+        .collect();
+    assert!(!counts.is_empty());
+    assert_eq!(counts, recounted);
 }
 
 #[tokio::test]

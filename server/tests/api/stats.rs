@@ -36,7 +36,7 @@ async fn totals_count_citizens_and_sum_every_credited_day() {
         (day2, "refuel_offpeak", 0, 40),
     ] {
         let mut pending = rollups::Pending::default();
-        pending.credited(1, day, kind, GramsCo2e(g), Points(p));
+        pending.credited(day, kind, GramsCo2e(g), Points(p));
         pending.flush(&app.db).await.unwrap();
     }
 

@@ -8,7 +8,7 @@ use crate::services::bulk::StatementSize;
 use crate::services::citizen_cache;
 use crate::services::ledger::accounts::{self, Account, AccountSpec, issuance_shard};
 use crate::services::ledger::{self, LedgerResult, ObjectRef, TransferRequest};
-use crate::services::rollups::Pending;
+use crate::services::rollups::{self, Pending};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
@@ -85,7 +85,8 @@ fn issuer_of(partner: Option<PartnerId>, user: UserId) -> AccountSpec {
 
 /// Credits `credits` in one ledger batch and returns each one's transfer
 /// id (`None` for zero points), in order. Accounts not in `opened` are
-/// opened.
+/// opened. The citizens must be locked ([`lock_citizens`]) first: which
+/// periods they are new in is read before their daily totals are written.
 ///
 /// # Errors
 /// Database failures; ledger refusals (none are expected: issuance accounts
@@ -154,7 +155,7 @@ pub(super) async fn credit_all<C: ConnectionTrait>(
     let mut daily: BTreeMap<(i64, NaiveDate, &str), (i64, i64, i64)> = BTreeMap::new();
     for credit in credits {
         let day = city_date(credit.started_at);
-        pending.credited(credit.user.0, day, &credit.kind, credit.co2e, credit.points);
+        pending.credited(day, &credit.kind, credit.co2e, credit.points);
         let sums = daily
             .entry((credit.user.0, day, credit.kind.as_str()))
             .or_default();
@@ -162,6 +163,9 @@ pub(super) async fn credit_all<C: ConnectionTrait>(
         sums.1 += credit.co2e.0;
         sums.2 += 1;
     }
+    // Before the credits reach the daily totals they are read from.
+    let days = daily.keys().map(|(user, day, _)| (*user, *day));
+    pending.newly_active(rollups::new_actives(conn, days).await?);
     add_user_daily(conn, &daily).await?;
     Ok(ids)
 }

@@ -7,12 +7,7 @@
 use crate::entities::users;
 use crate::services::bulk::{self, StatementSize};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::ValueType;
-use sea_orm::sea_query::postgres_array::NotU8;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Statement, Value,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tanpu_core::api::RecordStatus;
 use tanpu_core::rules::calendar::city_date;
@@ -205,78 +200,21 @@ async fn frozen<C: ConnectionTrait>(
     Ok(frozen)
 }
 
-/// The rows of a table joined to one window per citizen, `w(user_id, lo,
-/// hi)`: `sql` is given the rows of `w` to select from and makes the query.
-///
-/// PostgreSQL gets the windows as three arrays (`unnest($1, $2, $3)`): one
-/// statement text for any number of windows, parsed once, for which
-/// PostgreSQL settles on a generic plan that looks each window up through
-/// the index. As a `VALUES` list, a new text for every number of windows
-/// was planned anew from the tables' statistics, and a table that grew
-/// since its last `ANALYZE` was scanned whole: looking up recent actions
-/// took 25–37 ms a batch by the end of 200 batches (`bench ingest`,
-/// `pg_stat_statements`, 2026-11-30). SQLite gets a `VALUES` list.
-async fn per_window<C, B>(
-    conn: &C,
-    windows: &BTreeMap<i64, Window>,
-    bounds: impl Fn(&Window) -> (B, B),
-    sql: impl Fn(&str) -> String,
-) -> Result<Vec<sea_orm::QueryResult>, DbErr>
-where
-    C: ConnectionTrait,
-    B: Into<Value> + NotU8 + ValueType,
-{
-    let backend = conn.get_database_backend();
-    let windows: Vec<(&i64, &Window)> = windows.iter().collect();
-    let mut rows = Vec::new();
-    for chunk in windows.chunks(StatementSize::of(backend).rows_of_values(3, 3 * 12)) {
-        let statement = if backend == DbBackend::Postgres {
-            let users: Vec<i64> = chunk.iter().map(|(user, _)| **user).collect();
-            let (los, his): (Vec<B>, Vec<B>) =
-                chunk.iter().map(|(_, window)| bounds(window)).unzip();
-            Statement::from_sql_and_values(
-                backend,
-                sql("SELECT * FROM unnest($1, $2, $3)"),
-                [Value::from(users), Value::from(los), Value::from(his)],
-            )
-        } else {
-            let mut values = Vec::with_capacity(chunk.len() * 3);
-            let tuples: Vec<String> = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, (user, window))| {
-                    let (lo, hi) = bounds(window);
-                    values.extend([Value::from(**user), lo.into(), hi.into()]);
-                    format!("({})", bulk::placeholders(backend, i * 3 + 1, 3))
-                })
-                .collect();
-            Statement::from_sql_and_values(
-                backend,
-                sql(&format!("VALUES {}", tuples.join(", "))),
-                values,
-            )
-        };
-        rows.extend(conn.query_all_raw(statement).await?);
-    }
-    Ok(rows)
-}
-
 async fn credited<C: ConnectionTrait>(
     conn: &C,
     windows: &BTreeMap<i64, Window>,
 ) -> Result<HashMap<i64, BTreeMap<(NaiveDate, String), i64>>, DbErr> {
-    let rows = per_window(
-        conn,
-        windows,
-        |w| (w.first_day, w.last_day),
-        |windows| {
-            format!(
-                "WITH w(user_id, lo, hi) AS ({windows}) \
+    let windows: Vec<_> = windows
+        .iter()
+        .map(|(user, w)| (*user, w.first_day, w.last_day))
+        .collect();
+    let rows = bulk::per_window(conn, &windows, |windows| {
+        format!(
+            "WITH w(user_id, lo, hi) AS ({windows}) \
                  SELECT t.user_id, t.day, t.kind, t.points FROM user_daily_totals t \
                  JOIN w ON t.user_id = w.user_id AND t.day >= w.lo AND t.day <= w.hi"
-            )
-        },
-    )
+        )
+    })
     .await?;
     let mut credited: HashMap<i64, BTreeMap<(NaiveDate, String), i64>> = HashMap::new();
     for row in rows {
@@ -296,19 +234,18 @@ async fn spans<C: ConnectionTrait>(
     conn: &C,
     windows: &BTreeMap<i64, Window>,
 ) -> Result<HashMap<i64, BTreeMap<i64, TimeSpan>>, DbErr> {
-    let rows = per_window(
-        conn,
-        windows,
-        |w| (w.after, w.until),
-        |windows| {
-            format!(
-                "WITH w(user_id, lo, hi) AS ({windows}) \
+    let windows: Vec<_> = windows
+        .iter()
+        .map(|(user, w)| (*user, w.after, w.until))
+        .collect();
+    let rows = bulk::per_window(conn, &windows, |windows| {
+        format!(
+            "WITH w(user_id, lo, hi) AS ({windows}) \
                  SELECT t.id, t.user_id, t.started_at, t.ended_at FROM actions t \
                  JOIN w ON t.user_id = w.user_id AND t.started_at > w.lo AND t.started_at <= w.hi \
                  WHERE t.status IN ('accepted', 'held')"
-            )
-        },
-    )
+        )
+    })
     .await?;
     let mut spans: HashMap<i64, BTreeMap<i64, TimeSpan>> = HashMap::new();
     for row in rows {

@@ -416,8 +416,8 @@ pub(super) fn decide_with(
     }
 }
 
-/// Credits a held action a reviewer approved and records the transfer on
-/// it.
+/// Credits a held action a reviewer approved (its citizen's account
+/// locked first, as every credit's is) and records the transfer on it.
 ///
 /// # Errors
 /// Database failures.
@@ -441,7 +441,8 @@ pub(super) async fn credit_held<C: ConnectionTrait>(
         points,
         co2e,
     };
-    let transfers = credit::credit_all(conn, &[credit], &mut HashMap::new(), pending).await?;
+    let mut opened = credit::lock_citizens(conn, [user], None).await?;
+    let transfers = credit::credit_all(conn, &[credit], &mut opened, pending).await?;
     if let Some(transfer) = transfers.into_iter().flatten().next() {
         let mut active: actions::ActiveModel = row.clone().into();
         active.transfer_id = Set(Some(transfer));
