@@ -1,11 +1,15 @@
-//! Statements over many rows: how large to make them on each backend, and
-//! row ids reserved before anything is inserted.
+//! Statements over many rows: how large to make them on each backend, row
+//! ids reserved before anything is inserted, and reads of one window per
+//! citizen ([`per_window`]).
 //!
 //! The set-based write paths (the ledger's batches, partner ingestion) turn
 //! a thousand records into a few dozen statements. Both need the same two
 //! things: to cut statements where the backend stops being fast with them,
 //! and to know the ids of rows they are about to insert (a transfer's hash
-//! covers its id; a credit names the action it pays for).
+//! covers its id; a credit names the action it pays for). Ingestion also
+//! reads, for every citizen of a batch, the rows of a span of days or time
+//! (their totals so far, their recent actions, the periods they were
+//! active in) in one statement for the whole batch.
 
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::postgres_array::NotU8;

@@ -23,7 +23,7 @@ use crate::entities::{
 };
 use crate::services::bulk::{self, StatementSize};
 use crate::services::citizen_cache;
-use chrono::{Datelike, Duration, Months, NaiveDate};
+use chrono::{Datelike, Days, Duration, Months, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::Value;
@@ -85,8 +85,8 @@ impl Period {
     pub fn end_of(self, day: NaiveDate) -> NaiveDate {
         let start = self.start_of(day);
         let next = match self {
-            Self::Day => start.checked_add_days(chrono::Days::new(1)),
-            Self::Week => start.checked_add_days(chrono::Days::new(7)),
+            Self::Day => start.checked_add_days(Days::new(1)),
+            Self::Week => start.checked_add_days(Days::new(7)),
             Self::Month => start.checked_add_months(Months::new(1)),
             Self::Year => start.checked_add_months(Months::new(12)),
         };
