@@ -52,7 +52,9 @@ pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 32_768;
 /// Opens a pool on the configured database. For SQLite the file and its
 /// folder are created if missing, and every connection runs in WAL mode with
 /// foreign keys on and `synchronous=FULL` (a committed credit survives a
-/// power cut).
+/// power cut). The writers' own connection commits with `NORMAL` and
+/// flushes the log after each turn, before anyone is answered
+/// ([`crate::services::ledger::write::WriterTurn::end`]).
 ///
 /// # Errors
 /// The database cannot be reached or the file cannot be created.

@@ -251,7 +251,7 @@ pub async fn authenticate(
     // A write like the ingestion that follows, so it waits in the same queue.
     let turn = super::ledger::write::writer_turn(db).await;
     let fresh = remember_request(turn.connection(), partner.id, request_id, now).await?;
-    drop(turn);
+    turn.end().wait().await?;
     if !fresh {
         return Err(replayed(partner.id, request_id));
     }

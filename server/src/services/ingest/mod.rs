@@ -132,11 +132,30 @@ pub async fn ingest_requests(
     requests: Vec<RecordRequest>,
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<ServiceResult<Vec<RecordResult>>>> {
+    let (answers, flush) =
+        ingest_requests_unflushed(db, binding_key, partner, requests, now).await?;
+    flush.wait().await?;
+    Ok(answers)
+}
+
+/// [`ingest_requests`], returning once the group has committed, with the
+/// flush to wait for before any of its senders is answered
+/// ([`ledger::write::Flush`]): the next group may be written meanwhile.
+///
+/// # Errors
+/// As [`ingest_requests`].
+pub async fn ingest_requests_unflushed(
+    db: &DatabaseConnection,
+    binding_key: &Secret,
+    partner: &AuthenticatedPartner,
+    requests: Vec<RecordRequest>,
+    now: DateTime<Utc>,
+) -> ServiceResult<(Vec<ServiceResult<Vec<RecordResult>>>, ledger::write::Flush)> {
     // Each attempt owns what it reads: the retry loop may run it again.
     let requests = Arc::new(requests);
     let mut attempt = 1;
     loop {
-        let result = ledger::write::with_retry(db, |txn| {
+        let result = ledger::write::with_retry_unflushed(db, |txn| {
             let (requests, key, partner) =
                 (Arc::clone(&requests), binding_key.clone(), partner.clone());
             Box::pin(async move { run_requests(txn, &key, &partner, &requests, now).await })

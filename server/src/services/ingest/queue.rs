@@ -8,9 +8,11 @@
 //! the issuance shards) and wait for each other's locks. So requests wait
 //! in a queue per partner, and one worker per partner takes everything
 //! waiting — up to [`GROUP_RECORDS`] records — into one transaction
-//! ([`super::ingest_requests`]): one flush for the group, each request's id
-//! remembered in it, every record decided in arrival order as one batch
-//! would be, and each sender answered only after the commit. Nothing waits
+//! ([`super::ingest_requests_unflushed`]): one flush for the group, each
+//! request's id remembered in it, every record decided in arrival order as
+//! one batch would be, and each sender answered only once the commit is on
+//! disk. On SQLite that flush runs while the worker writes the next group
+//! ([`crate::services::ledger::write::Flush`]). Nothing waits
 //! on purpose: a group is whatever arrived while the previous one was
 //! being written, so a lone request goes at once. A sender that gives up
 //! waiting (a timeout, a closed connection) does not take its records out
@@ -27,7 +29,7 @@
 //! 4 senders never reach, so the same as [`GROUP_RECORDS`]). Different
 //! partners still write side by side.
 
-use super::{MAX_BATCH, RecordRequest, ingest_requests};
+use super::{MAX_BATCH, RecordRequest, ingest_requests_unflushed};
 use crate::config::Secret;
 use crate::services::citizen_cache::CitizenCache;
 use crate::services::partners::AuthenticatedPartner;
@@ -50,8 +52,11 @@ const GROUP_RECORDS: usize = 4 * MAX_BATCH;
 struct Waiting {
     partner: AuthenticatedPartner,
     request: RecordRequest,
-    reply: oneshot::Sender<ServiceResult<Vec<RecordResult>>>,
+    reply: Reply,
 }
+
+/// Where a waiting request's answer goes.
+type Reply = oneshot::Sender<ServiceResult<Vec<RecordResult>>>;
 
 /// The queues of partner requests, one per partner.
 #[derive(Clone)]
@@ -175,7 +180,7 @@ async fn work(
         let records: usize = requests.iter().map(|r| r.records.len()).sum();
         let started = std::time::Instant::now();
         let outcome = citizens
-            .forgetting(ingest_requests(
+            .forgetting(ingest_requests_unflushed(
                 &db,
                 &binding_key,
                 &partner,
@@ -191,18 +196,26 @@ async fn work(
             "group of partner requests written"
         );
         match outcome {
-            Ok(answers) => {
-                for (reply, answer) in replies.into_iter().zip(answers) {
-                    // A sender that gave up is no reason to stop.
-                    let _ = reply.send(answer);
-                }
+            // The next group is written while this one's commit reaches
+            // the disk; its senders are answered once it has.
+            Ok((answers, flush)) => {
+                tokio::spawn(async move {
+                    match flush.wait().await {
+                        Ok(()) => answer(replies, answers),
+                        Err(err) => fail(replies, &err.into()),
+                    }
+                });
             }
-            Err(err) => {
-                for reply in replies {
-                    let _ = reply.send(Err(copy_of(&err)));
-                }
-            }
+            Err(err) => fail(replies, &err),
         }
+    }
+}
+
+/// Sends each sender its answer.
+fn answer(replies: Vec<Reply>, answers: Vec<ServiceResult<Vec<RecordResult>>>) {
+    for (reply, answer) in replies.into_iter().zip(answers) {
+        // A sender that gave up is no reason to stop.
+        let _ = reply.send(answer);
     }
 }
 
@@ -224,6 +237,13 @@ fn take_group<T>(
         group.push(next);
     }
     (group, None)
+}
+
+/// Answers every sender of a group that failed as a whole.
+fn fail(replies: Vec<Reply>, err: &ServiceError) {
+    for reply in replies {
+        let _ = reply.send(Err(copy_of(err)));
+    }
 }
 
 /// The same failure for every sender of a group that failed as a whole.

@@ -16,6 +16,11 @@
 //! ([`WriterTurn::connection`]); the busy timeout stays for writers of
 //! other processes and for the few that write without a turn.
 //!
+//! A turn ends at its commit, not at the disk's flush: the writer
+//! connection commits without waiting for the disk, and the log is flushed
+//! after the turn, while the next writer runs; nobody is told of a write
+//! before its flush ([`WriterTurn::end`], [`Flush`]).
+//!
 //! PostgreSQL: transactions run at READ COMMITTED. The accounts a batch
 //! touches are locked up front in id order (`SELECT … FOR UPDATE`), so two
 //! batches can never wait on each other in a cycle, and every balance change
@@ -28,7 +33,7 @@
 use super::{LedgerError, LedgerResult};
 use rand::Rng;
 use sea_orm::sqlx;
-use sea_orm::sqlx::sqlite::SqlitePoolOptions;
+use sea_orm::sqlx::sqlite::{SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqliteTransactionMode,
     SqlxSqliteConnector, TransactionOptions, TransactionTrait,
@@ -66,7 +71,20 @@ pub struct WriterTurn {
     /// Where the turn's writes go.
     connection: DatabaseConnection,
     /// SQLite: the file's queue, held until the turn ends.
-    _queue: Option<OwnedMutexGuard<Option<DatabaseConnection>>>,
+    queue: Option<OwnedMutexGuard<Option<DatabaseConnection>>>,
+    /// SQLite, through the file's writer connection: its log, which the
+    /// turn's commits leave unflushed ([`WriterTurn::end`]).
+    log: Option<PathBuf>,
+}
+
+/// What a write turn committed, not yet known to be on disk: wait for it
+/// ([`Flush::wait`]) before telling anyone it is done. The next turn may
+/// run meanwhile.
+#[derive(Debug)]
+#[must_use = "a commit is not durable until its flush is waited for"]
+pub struct Flush {
+    /// The log to flush, if the turn's commits left it unflushed.
+    log: Option<PathBuf>,
 }
 
 impl WriterTurn {
@@ -84,6 +102,71 @@ impl WriterTurn {
     pub fn connection(&self) -> &DatabaseConnection {
         &self.connection
     }
+
+    /// Ends the turn — the next writer may begin — and returns the flush
+    /// that makes what it committed durable.
+    ///
+    /// The writer connection commits with `synchronous=NORMAL`: its commit
+    /// appends the pages to the log without waiting for the disk, and the
+    /// disk's flush ([`Flush::wait`]) happens after the turn, while the
+    /// next writer already writes. Every commit is still flushed before it
+    /// is answered; a later writer's flush covers the pages of every
+    /// commit before it, since they are earlier in the same file. Until
+    /// then other connections may read what is not yet durable: lost in a
+    /// power cut, it was never acknowledged, and a partner sends it again.
+    pub fn end(self) -> Flush {
+        let Self {
+            connection,
+            queue,
+            log,
+        } = self;
+        drop(connection);
+        drop(queue);
+        Flush { log }
+    }
+}
+
+impl Flush {
+    /// Waits until the turn's commits are on disk.
+    ///
+    /// If the disk refuses the flush, the process aborts: Linux may then
+    /// have dropped the log's unwritten pages and will not say so again,
+    /// so a later flush could report success over a hole in the log, and
+    /// the commits after the hole would be acknowledged and then lost on
+    /// recovery. Starting again recovers the log as the disk holds it
+    /// (PostgreSQL stops for the same reason).
+    ///
+    /// # Errors
+    /// The runtime shut down before the flush could run.
+    pub async fn wait(self) -> LedgerResult<()> {
+        let Some(log) = self.log else {
+            return Ok(());
+        };
+        tokio::task::spawn_blocking(move || flush_log(&log))
+            .await
+            .map_err(|e| {
+                LedgerError::Database(DbErr::Custom(format!("the log flush stopped: {e}")))
+            })
+    }
+}
+
+/// Flushes a SQLite log file to disk, or aborts ([`Flush::wait`]).
+fn flush_log(log: &std::path::Path) {
+    // `fdatasync` on any descriptor of a file flushes that file's pages,
+    // whichever descriptor wrote them.
+    match std::fs::File::open(log).and_then(|file| file.sync_data()) {
+        Ok(()) => {
+            #[cfg(test)]
+            tests::flushed(log);
+        }
+        // No log: the last connection checkpointed it into the database
+        // (flushing both) and removed it.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            tracing::error!(log = %log.display(), error = %e, "cannot flush the database log; stopping");
+            std::process::abort();
+        }
+    }
 }
 
 /// Waits for this process's turn to write to `db`: on SQLite, the writers
@@ -95,7 +178,8 @@ pub async fn writer_turn(db: &DatabaseConnection) -> WriterTurn {
     if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
         return WriterTurn {
             connection: db.clone(),
-            _queue: None,
+            queue: None,
+            log: None,
         };
     }
     let options = db.get_sqlite_connection_pool().connect_options();
@@ -129,7 +213,10 @@ pub async fn writer_turn(db: &DatabaseConnection) -> WriterTurn {
             // pool's readers keep temporary files for large sorts. Batches
             // 9,396–9,677/s → 10,198–10,219/s (`bench ingest`, 100
             // batches, alternating, 2026-11-30).
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Commits do not wait for the disk; the turn's end flushes the
+            // log instead, outside the turn ([`WriterTurn::end`]).
+            .synchronous(SqliteSynchronous::Normal);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(0)
@@ -143,9 +230,15 @@ pub async fn writer_turn(db: &DatabaseConnection) -> WriterTurn {
             .connect_lazy_with(options);
         *queue = Some(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool));
     }
+    let log = queue.is_some().then(|| {
+        let mut log = file.into_os_string();
+        log.push("-wal");
+        PathBuf::from(log)
+    });
     WriterTurn {
         connection: queue.as_ref().unwrap_or(db).clone(),
-        _queue: Some(queue),
+        queue: Some(queue),
+        log,
     }
 }
 
@@ -174,7 +267,26 @@ pub type Work<'t, T> = Pin<Box<dyn Future<Output = LedgerResult<T>> + Send + 't>
 /// # Errors
 /// The first error that is not contention, or the contention of the last
 /// attempt.
-pub async fn with_retry<T, F>(db: &DatabaseConnection, mut work: F) -> LedgerResult<T>
+pub async fn with_retry<T, F>(db: &DatabaseConnection, work: F) -> LedgerResult<T>
+where
+    F: for<'t> FnMut(&'t DatabaseTransaction) -> Work<'t, T>,
+    T: Send,
+{
+    let (value, flush) = with_retry_unflushed(db, work).await?;
+    flush.wait().await?;
+    Ok(value)
+}
+
+/// [`with_retry`], returning as soon as the transaction has committed,
+/// with the [`Flush`] to wait for before anyone is told: the caller may
+/// begin its next write meanwhile.
+///
+/// # Errors
+/// As [`with_retry`].
+pub async fn with_retry_unflushed<T, F>(
+    db: &DatabaseConnection,
+    mut work: F,
+) -> LedgerResult<(T, Flush)>
 where
     F: for<'t> FnMut(&'t DatabaseTransaction) -> Work<'t, T>,
     T: Send,
@@ -198,14 +310,15 @@ where
             },
             Err(err) => Err(LedgerError::from(err)),
         };
-        drop(turn);
+        let flush = turn.end();
         match result {
+            Ok(value) => return Ok((value, flush)),
             Err(LedgerError::Database(err)) if is_retryable(&err) && attempt < MAX_ATTEMPTS => {
                 tracing::debug!(attempt, %err, "ledger transaction contended; retrying");
                 tokio::time::sleep(backoff(attempt)).await;
                 attempt += 1;
             }
-            other => return other,
+            Err(err) => return Err(err),
         }
     }
 }
@@ -287,12 +400,107 @@ mod tests {
             .try_get_by_index::<i64>(0)
             .unwrap();
         assert_eq!(cache, -WRITER_CACHE_KIB);
+        let synchronous = |conn: &DatabaseConnection| {
+            let conn = conn.clone();
+            async move {
+                conn.query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    "PRAGMA synchronous",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+            }
+        };
+        // NORMAL (1): the turn's end flushes the log; FULL (2) elsewhere.
+        assert_eq!(synchronous(writer).await, 1);
+        assert_eq!(synchronous(&db).await, 2);
         assert!(
             db.execute_unprepared("INSERT INTO made_in_a_turn VALUES (2)")
                 .await
                 .is_err(),
             "the pool's connections are others"
         );
+    }
+
+    #[tokio::test]
+    async fn a_turn_on_the_writer_connection_ends_with_its_log_to_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.db");
+        let url = format!("sqlite://{}", file.display());
+        let db = crate::db::connect(&DatabaseArgs { url }).await.unwrap();
+        let turn = writer_turn(&db).await;
+        turn.connection()
+            .execute_unprepared("CREATE TABLE t (x)")
+            .await
+            .unwrap();
+        let flush = turn.end();
+        let log = dir.path().join("f.db-wal");
+        assert_eq!(flush.log.as_deref(), Some(log.as_path()));
+        assert!(log.exists(), "the commit went to the log");
+        // The next turn need not wait for the flush.
+        let next = writer_turn(&db).await;
+        flush.wait().await.unwrap();
+        next.end().wait().await.unwrap();
+
+        // PostgreSQL and in-memory SQLite commit durably by themselves.
+        let memory = crate::db::connect(&DatabaseArgs {
+            url: "sqlite::memory:".into(),
+        })
+        .await
+        .unwrap();
+        assert!(writer_turn(&memory).await.end().log.is_none());
+    }
+
+    /// How many times each log was flushed, for the tests.
+    static FLUSHES: LazyLock<Mutex<HashMap<PathBuf, u32>>> = LazyLock::new(Mutex::default);
+
+    pub(super) fn flushed(log: &std::path::Path) {
+        *FLUSHES.lock().unwrap().entry(log.to_owned()).or_default() += 1;
+    }
+
+    fn flushes_of(log: &std::path::Path) -> u32 {
+        FLUSHES.lock().unwrap().get(log).copied().unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn a_write_is_answered_only_once_its_log_is_flushed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("d.db").display());
+        let db = crate::db::connect(&DatabaseArgs { url }).await.unwrap();
+        let log = dir.path().join("d.db-wal");
+        fn insert(txn: &DatabaseTransaction) -> Work<'_, u64> {
+            Box::pin(async move {
+                txn.execute_unprepared("CREATE TABLE IF NOT EXISTS t (x)")
+                    .await?;
+                Ok(txn
+                    .execute_unprepared("INSERT INTO t VALUES (1)")
+                    .await?
+                    .rows_affected())
+            })
+        }
+        fn insert_into_nothing(txn: &DatabaseTransaction) -> Work<'_, ()> {
+            Box::pin(async move {
+                txn.execute_unprepared("INSERT INTO missing VALUES (1)")
+                    .await?;
+                Ok(())
+            })
+        }
+
+        assert_eq!(with_retry(&db, insert).await.unwrap(), 1);
+        assert_eq!(flushes_of(&log), 1, "flushed before it returned");
+
+        let (inserted, flush) = with_retry_unflushed(&db, insert).await.unwrap();
+        assert_eq!(inserted, 1);
+        assert_eq!(flushes_of(&log), 1, "committed, not yet flushed");
+        flush.wait().await.unwrap();
+        assert_eq!(flushes_of(&log), 2);
+
+        // A failed write has nothing to flush.
+        assert!(with_retry(&db, insert_into_nothing).await.is_err());
+        assert_eq!(flushes_of(&log), 2);
     }
 
     #[test]
