@@ -374,6 +374,19 @@ mod tests {
     use crate::config::DatabaseArgs;
     use sea_orm::ConnectionTrait;
 
+    /// A connection's numeric setting `name`.
+    async fn pragma(conn: &DatabaseConnection, name: &str) -> i64 {
+        conn.query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            format!("PRAGMA {name}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+    }
+
     #[tokio::test]
     async fn every_turn_writes_through_the_files_own_connection() {
         let dir = tempfile::tempdir().unwrap();
@@ -393,34 +406,10 @@ mod tests {
             .execute_unprepared("INSERT INTO made_in_a_turn VALUES (1)")
             .await
             .expect("the next turn is on the same connection");
-        let cache = writer
-            .query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Sqlite,
-                "PRAGMA cache_size",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index::<i64>(0)
-            .unwrap();
-        assert_eq!(cache, -WRITER_CACHE_KIB);
-        let synchronous = |conn: &DatabaseConnection| {
-            let conn = conn.clone();
-            async move {
-                conn.query_one_raw(sea_orm::Statement::from_string(
-                    sea_orm::DbBackend::Sqlite,
-                    "PRAGMA synchronous",
-                ))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i64>(0)
-                .unwrap()
-            }
-        };
+        assert_eq!(pragma(writer, "cache_size").await, -WRITER_CACHE_KIB);
         // NORMAL (1): the turn's end flushes the log; FULL (2) elsewhere.
-        assert_eq!(synchronous(writer).await, 1);
-        assert_eq!(synchronous(&db).await, 2);
+        assert_eq!(pragma(writer, "synchronous").await, 1);
+        assert_eq!(pragma(&db, "synchronous").await, 2);
         assert!(
             db.execute_unprepared("INSERT INTO made_in_a_turn VALUES (2)")
                 .await
