@@ -374,6 +374,15 @@ mod tests {
     use crate::config::DatabaseArgs;
     use sea_orm::ConnectionTrait;
 
+    /// A new SQLite file `name` in a folder of its own (kept while the
+    /// folder is), opened as the server opens it.
+    async fn file_db(name: &str) -> (tempfile::TempDir, DatabaseConnection) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join(name).display());
+        let db = crate::db::connect(&DatabaseArgs { url }).await.unwrap();
+        (dir, db)
+    }
+
     /// A connection's numeric setting `name`.
     async fn pragma(conn: &DatabaseConnection, name: &str) -> i64 {
         conn.query_one_raw(sea_orm::Statement::from_string(
@@ -389,9 +398,7 @@ mod tests {
 
     #[tokio::test]
     async fn every_turn_writes_through_the_files_own_connection() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let db = crate::db::connect(&DatabaseArgs { url }).await.unwrap();
+        let (_dir, db) = file_db("w.db").await;
         // A temporary table belongs to the connection that made it.
         {
             let turn = writer_turn(&db).await;
@@ -420,10 +427,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_turn_on_the_writer_connection_ends_with_its_log_to_flush() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("f.db");
-        let url = format!("sqlite://{}", file.display());
-        let db = crate::db::connect(&DatabaseArgs { url }).await.unwrap();
+        let (dir, db) = file_db("f.db").await;
         let turn = writer_turn(&db).await;
         turn.connection()
             .execute_unprepared("CREATE TABLE t (x)")
@@ -438,7 +442,7 @@ mod tests {
         flush.wait().await.unwrap();
         next.end().wait().await.unwrap();
 
-        // PostgreSQL and in-memory SQLite commit durably by themselves.
+        // An in-memory database writes through the pool: no log to flush.
         let memory = crate::db::connect(&DatabaseArgs {
             url: "sqlite::memory:".into(),
         })
@@ -460,9 +464,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_write_is_answered_only_once_its_log_is_flushed() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("d.db").display());
-        let db = crate::db::connect(&DatabaseArgs { url }).await.unwrap();
+        let (dir, db) = file_db("d.db").await;
         let log = dir.path().join("d.db-wal");
         fn insert(txn: &DatabaseTransaction) -> Work<'_, u64> {
             Box::pin(async move {
