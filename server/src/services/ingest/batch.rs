@@ -19,7 +19,7 @@
 //!    transfers that paid them — go in as multi-row inserts. The roll-ups
 //!    follow, once, in key order.
 
-use super::credit::{self, Credit};
+use super::credit::{self, Credit, Lane};
 use super::facts::Facts;
 use super::record::{self, Incoming, Malformed};
 use super::{Outcome, decide_with, result_of, status_name, svc};
@@ -46,8 +46,9 @@ use tanpu_core::{GramsCo2e, Points, UserId};
 /// and times.
 const ACTION_FIXED_BYTES: usize = 25 * (4 + bulk::PLACEHOLDER_BYTES) + 12 * 8;
 
-/// Decides, stores and credits `raw` for `partner`, in `conn`'s write
-/// transaction; one result per record, in order.
+/// Decides, stores and credits `raw` for `partner`, from its issuance
+/// shards of `lane`, in `conn`'s write transaction; one result per record,
+/// in order.
 ///
 /// # Errors
 /// Database failures (the caller rolls the whole batch back).
@@ -56,6 +57,7 @@ pub(super) async fn run<C: ConnectionTrait>(
     binding_key: &Secret,
     partner: &AuthenticatedPartner,
     raw: &[&Value],
+    lane: Lane,
     now: DateTime<Utc>,
 ) -> LedgerResult<Vec<RecordResult>> {
     let rules = rule_store::published_by_kind(conn).await.map_err(svc)?;
@@ -103,7 +105,7 @@ pub(super) async fn run<C: ConnectionTrait>(
         })
         .collect();
     let citizens: BTreeSet<UserId> = evaluated.iter().map(|(user, _)| *user).collect();
-    let mut opened = credit::lock_citizens(conn, citizens, Some(partner.id)).await?;
+    let mut opened = credit::lock_citizens(conn, citizens, Some((partner.id, lane))).await?;
     let pairs: Vec<_> = evaluated.iter().map(|(u, i)| (*u, &i.action)).collect();
     let mut facts = Facts::load(conn, &pairs).await?;
 
@@ -177,7 +179,7 @@ pub(super) async fn run<C: ConnectionTrait>(
             (row.status == "accepted").then_some((index, credit))
         })
         .unzip();
-    let transfers = credit::credit_all(conn, &credits, &mut opened, &mut pending).await?;
+    let transfers = credit::credit_all(conn, &credits, lane, &mut opened, &mut pending).await?;
     for (index, transfer) in paying.into_iter().zip(transfers) {
         rows[index].transfer_id = transfer;
     }

@@ -44,6 +44,40 @@ fn issuance_source(partner: Option<PartnerId>) -> String {
     partner.map_or_else(|| "claims".to_owned(), |p| format!("partner-{p}"))
 }
 
+/// Which of a partner's issuance shards a write credits from. Writes in
+/// different lanes of one partner never share a shard, so two of its groups
+/// can be written side by side ([`super::queue`]) without the second
+/// waiting, from its first credit to the first's commit, for the first's
+/// locks on the shards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lane {
+    /// This lane's number, below `count`.
+    index: u32,
+    /// How many lanes share the shards (it divides [`ISSUANCE_SHARDS`]).
+    count: u32,
+}
+
+impl Lane {
+    /// The lane of a write that runs alone: it may credit from every shard.
+    pub const ALL: Self = Self { index: 0, count: 1 };
+
+    /// `count` lanes that share the shards between them; a count that does
+    /// not divide [`ISSUANCE_SHARDS`] gives the one lane [`Lane::ALL`].
+    #[must_use]
+    pub fn each(count: u32) -> Vec<Self> {
+        if count == 0 || !ISSUANCE_SHARDS.is_multiple_of(count) {
+            return vec![Self::ALL];
+        }
+        (0..count).map(|index| Self { index, count }).collect()
+    }
+
+    /// The shard that pays `user` in this lane: one of the shards whose
+    /// number leaves this lane's index when divided by the lane count.
+    fn shard(self, user: UserId) -> u32 {
+        self.index + self.count * issuance_shard(user, ISSUANCE_SHARDS / self.count)
+    }
+}
+
 /// Opens (if need be) and locks the ledger accounts of `users`, in id
 /// order, before their totals are read: see [`accounts::lock`]. With
 /// `paid_by`, the issuance shards that partner credits them from are opened
@@ -57,12 +91,16 @@ fn issuance_source(partner: Option<PartnerId>) -> String {
 pub(super) async fn lock_citizens<C: ConnectionTrait>(
     conn: &C,
     users: impl IntoIterator<Item = UserId>,
-    paid_by: Option<PartnerId>,
+    paid_by: Option<(PartnerId, Lane)>,
 ) -> LedgerResult<HashMap<String, Account>> {
     let users: Vec<UserId> = users.into_iter().collect();
     let mut specs: Vec<AccountSpec> = users.iter().copied().map(AccountSpec::Citizen).collect();
-    if let Some(partner) = paid_by {
-        specs.extend(users.iter().map(|user| issuer_of(Some(partner), *user)));
+    if let Some((partner, lane)) = paid_by {
+        specs.extend(
+            users
+                .iter()
+                .map(|user| issuer_of(Some(partner), *user, lane)),
+        );
     }
     let opened = accounts::open_many(conn, &specs).await?;
     let citizens: Vec<_> = opened
@@ -74,17 +112,18 @@ pub(super) async fn lock_citizens<C: ConnectionTrait>(
     Ok(opened)
 }
 
-/// The issuance shard that pays `user` for an action of `partner`'s (or
-/// for their own claim).
-fn issuer_of(partner: Option<PartnerId>, user: UserId) -> AccountSpec {
+/// The issuance shard that pays `user` in `lane` for an action of
+/// `partner`'s (or for their own claim).
+fn issuer_of(partner: Option<PartnerId>, user: UserId, lane: Lane) -> AccountSpec {
     AccountSpec::Issuance {
         source: issuance_source(partner),
-        shard: issuance_shard(user, ISSUANCE_SHARDS),
+        shard: lane.shard(user),
     }
 }
 
-/// Credits `credits` in one ledger batch and returns each one's transfer
-/// id (`None` for zero points), in order. Accounts not in `opened` are
+/// Credits `credits` in one ledger batch, from the issuance shards of
+/// `lane`, and returns each one's transfer id (`None` for zero points), in
+/// order. Accounts not in `opened` are
 /// opened. The citizens must be locked ([`lock_citizens`]) first: which
 /// periods they are new in is read before their daily totals are written.
 ///
@@ -94,13 +133,19 @@ fn issuer_of(partner: Option<PartnerId>, user: UserId) -> AccountSpec {
 pub(super) async fn credit_all<C: ConnectionTrait>(
     conn: &C,
     credits: &[Credit],
+    lane: Lane,
     opened: &mut HashMap<String, Account>,
     pending: &mut Pending,
 ) -> LedgerResult<Vec<Option<i64>>> {
     let paid: Vec<&Credit> = credits.iter().filter(|c| c.points.0 > 0).collect();
     let sides: Vec<(AccountSpec, AccountSpec)> = paid
         .iter()
-        .map(|c| (issuer_of(c.partner, c.user), AccountSpec::Citizen(c.user)))
+        .map(|c| {
+            (
+                issuer_of(c.partner, c.user, lane),
+                AccountSpec::Citizen(c.user),
+            )
+        })
         .collect();
     let mut missing = Vec::new();
     for (issuer, citizen) in &sides {
@@ -207,4 +252,38 @@ async fn add_user_daily<C: ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ISSUANCE_SHARDS, Lane};
+    use crate::services::ledger::accounts::issuance_shard;
+    use std::collections::BTreeSet;
+    use tanpu_core::UserId;
+
+    #[test]
+    fn a_lone_write_pays_from_the_shard_it_always_did() {
+        for user in -40..400 {
+            let user = UserId(user);
+            assert_eq!(Lane::ALL.shard(user), issuance_shard(user, ISSUANCE_SHARDS));
+        }
+    }
+
+    #[test]
+    fn lanes_share_the_shards_between_them_and_never_meet_on_one() {
+        let lanes = Lane::each(2);
+        assert_eq!(lanes.len(), 2);
+        let used: Vec<BTreeSet<u32>> = lanes
+            .iter()
+            .map(|lane| (0..1_000).map(|user| lane.shard(UserId(user))).collect())
+            .collect();
+        // Each lane spreads its citizens over half of the shards ...
+        assert!(used.iter().all(|shards| shards.len() == 8));
+        assert!(used.iter().flatten().all(|shard| *shard < ISSUANCE_SHARDS));
+        // ... and no shard is in both halves.
+        assert!(used[0].is_disjoint(&used[1]));
+        // A count that cannot share the shards evenly is one lane.
+        assert_eq!(Lane::each(3), [Lane::ALL]);
+        assert_eq!(Lane::each(0), [Lane::ALL]);
+    }
 }

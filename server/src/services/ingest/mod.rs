@@ -21,6 +21,7 @@ pub mod queue;
 mod record;
 
 use self::credit::Credit;
+pub use self::credit::Lane;
 use self::facts::Facts;
 use super::ledger::{self, LedgerError, LedgerResult};
 use super::partners::{self, AuthenticatedPartner};
@@ -133,14 +134,15 @@ pub async fn ingest_requests(
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<ServiceResult<Vec<RecordResult>>>> {
     let (answers, flush) =
-        ingest_requests_unflushed(db, binding_key, partner, requests, now).await?;
+        ingest_requests_unflushed(db, binding_key, partner, requests, Lane::ALL, now).await?;
     flush.wait().await?;
     Ok(answers)
 }
 
-/// [`ingest_requests`], returning once the group has committed, with the
-/// flush to wait for before any of its senders is answered
-/// ([`ledger::write::Flush`]): the next group may be written meanwhile.
+/// [`ingest_requests`], crediting from the issuance shards of `lane`, and
+/// returning once the group has committed, with the flush to wait for
+/// before any of its senders is answered ([`ledger::write::Flush`]): the
+/// next group may be written meanwhile.
 ///
 /// # Errors
 /// As [`ingest_requests`].
@@ -149,6 +151,7 @@ pub async fn ingest_requests_unflushed(
     binding_key: &Secret,
     partner: &AuthenticatedPartner,
     requests: Vec<RecordRequest>,
+    lane: Lane,
     now: DateTime<Utc>,
 ) -> ServiceResult<(Vec<ServiceResult<Vec<RecordResult>>>, ledger::write::Flush)> {
     // Each attempt owns what it reads: the retry loop may run it again.
@@ -158,7 +161,7 @@ pub async fn ingest_requests_unflushed(
         let result = ledger::write::with_retry_unflushed(db, |txn| {
             let (requests, key, partner) =
                 (Arc::clone(&requests), binding_key.clone(), partner.clone());
-            Box::pin(async move { run_requests(txn, &key, &partner, &requests, now).await })
+            Box::pin(async move { run_requests(txn, &key, &partner, &requests, lane, now).await })
         })
         .await;
         match result {
@@ -182,6 +185,7 @@ async fn run_requests(
     key: &Secret,
     partner: &AuthenticatedPartner,
     requests: &[RecordRequest],
+    lane: Lane,
     now: DateTime<Utc>,
 ) -> LedgerResult<Vec<ServiceResult<Vec<RecordResult>>>> {
     let ids: Vec<&str> = requests
@@ -205,7 +209,7 @@ async fn run_requests(
         .filter(|(_, admitted)| **admitted)
         .flat_map(|(request, _)| &request.records)
         .collect();
-    let mut results = batch::run(txn, key, partner, &records, now)
+    let mut results = batch::run(txn, key, partner, &records, lane, now)
         .await?
         .into_iter();
     Ok(requests
@@ -306,7 +310,8 @@ pub async fn credit_newly_bound(
                 }
                 decided.push((row, updated));
             }
-            let transfers = credit::credit_all(txn, &credits, &mut opened, &mut pending).await?;
+            let transfers =
+                credit::credit_all(txn, &credits, Lane::ALL, &mut opened, &mut pending).await?;
             let paid: HashMap<i64, Option<i64>> =
                 credits.iter().map(|c| c.action_id).zip(transfers).collect();
             for (before, mut after) in decided {
@@ -461,7 +466,7 @@ pub(super) async fn credit_held<C: ConnectionTrait>(
         co2e,
     };
     let mut opened = credit::lock_citizens(conn, [user], None).await?;
-    let transfers = credit::credit_all(conn, &[credit], &mut opened, pending).await?;
+    let transfers = credit::credit_all(conn, &[credit], Lane::ALL, &mut opened, pending).await?;
     if let Some(transfer) = transfers.into_iter().flatten().next() {
         let mut active: actions::ActiveModel = row.clone().into();
         active.transfer_id = Set(Some(transfer));

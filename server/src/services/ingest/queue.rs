@@ -19,23 +19,26 @@
 //! of the group: they are written, and sending them again is answered
 //! `duplicate` with their decisions.
 //!
-//! One worker per partner also means a partner's requests are written one
-//! group at a time. On SQLite writes are one at a time anyway; on
-//! PostgreSQL concurrent batches of one partner mostly waited for each
-//! other's locks on the citizens they shared and on the partner's issuance
-//! shards (`bench ingest`, 2026-11-30, 4 senders, 60 batches: 6,679 and
-//! 7,247/s with batch p99 1.1–1.5 s, a transaction each; 7,661 and 7,711/s
-//! with p99 550–581 ms in groups, measured with a cap of 8,000 records that
-//! 4 senders never reach, so the same as [`GROUP_RECORDS`]). Different
-//! partners still write side by side.
+//! One worker per partner also means a partner's requests are written a
+//! bounded number of groups at a time: one on SQLite, whose writes are one
+//! at a time anyway; two on PostgreSQL, where a group is a chain of round
+//! trips and a second group's chain runs while the first's waits
+//! ([`lanes_of`]). Unbounded, concurrent batches of one partner mostly
+//! waited for each other's locks on the citizens they shared and on the
+//! partner's issuance shards (`bench ingest`, 2026-11-30, 4 senders, 60
+//! batches: 6,679 and 7,247/s with batch p99 1.1–1.5 s, a transaction
+//! each; 7,661 and 7,711/s with p99 550–581 ms in groups, measured with a
+//! cap of 8,000 records that 4 senders never reach, so the same as
+//! [`GROUP_RECORDS`]); the two groups in flight pay from disjoint halves of
+//! the shards ([`Lane`]). Different partners write side by side.
 
-use super::{MAX_BATCH, RecordRequest, ingest_requests_unflushed};
+use super::{Lane, MAX_BATCH, RecordRequest, ingest_requests_unflushed};
 use crate::config::Secret;
 use crate::services::citizen_cache::CitizenCache;
 use crate::services::partners::AuthenticatedPartner;
 use crate::services::{ServiceError, ServiceResult};
 use chrono::Utc;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -151,14 +154,18 @@ impl IngestQueue {
     }
 }
 
-/// A partner's worker: one group per transaction, for as long as the
-/// server runs.
+/// A partner's worker: one group per transaction, up to one group in
+/// flight per lane, for as long as the server runs.
 async fn work(
     db: DatabaseConnection,
     binding_key: Secret,
     citizens: CitizenCache,
     mut queue: mpsc::UnboundedReceiver<Waiting>,
 ) {
+    let (freed, mut free) = mpsc::unbounded_channel();
+    for lane in Lane::each(lanes_of(&db)) {
+        let _ = freed.send(lane);
+    }
     // The request that did not fit in the last group heads the next.
     let mut next_first: Option<Waiting> = None;
     loop {
@@ -169,45 +176,104 @@ async fn work(
                 None => break,
             },
         };
+        // What arrives while every lane is busy joins this group.
+        let Some(lane) = free.recv().await else {
+            break;
+        };
+        let lane = HeldLane {
+            lane,
+            freed: freed.clone(),
+        };
         let (group, rest) = take_group(first, &mut queue, |w| w.request.records.len());
         next_first = rest;
-        // The partner as its latest request found it (kinds may change).
-        let Some(partner) = group.last().map(|w| w.partner.clone()) else {
-            continue;
-        };
-        let (requests, replies): (Vec<RecordRequest>, Vec<_>) =
-            group.into_iter().map(|w| (w.request, w.reply)).unzip();
-        let records: usize = requests.iter().map(|r| r.records.len()).sum();
-        let started = std::time::Instant::now();
-        let outcome = citizens
-            .forgetting(ingest_requests_unflushed(
-                &db,
-                &binding_key,
-                &partner,
-                requests,
-                Utc::now(),
-            ))
-            .await;
-        tracing::debug!(
-            partner = %partner.id,
-            requests = replies.len(),
-            records,
-            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-            "group of partner requests written"
-        );
-        match outcome {
-            // The next group is written while this one's commit reaches
-            // the disk; its senders are answered once it has.
-            Ok((answers, flush)) => {
-                tokio::spawn(async move {
-                    match flush.wait().await {
-                        Ok(()) => answer(replies, answers),
-                        Err(err) => fail(replies, &err.into()),
-                    }
-                });
-            }
-            Err(err) => fail(replies, &err),
-        }
+        tokio::spawn(write_group(
+            db.clone(),
+            binding_key.clone(),
+            citizens.clone(),
+            group,
+            lane,
+        ));
+    }
+}
+
+/// How many of a partner's groups are written at a time on `db`.
+///
+/// SQLite writes one transaction at a time, so one. On PostgreSQL a group
+/// is a chain of round trips, one statement at a time, and the backend,
+/// the server and the disk all wait on each other's answers (session 27,
+/// `docs/PERFORMANCE.md`): a second group in flight runs its chain
+/// meanwhile. Its records may name the same citizens as the first's; those
+/// it locks and waits for, so caps and overlaps still see every earlier
+/// credit. It pays from the other half of the issuance shards ([`Lane`]),
+/// and what both write besides — the roll-ups, taken in key order last —
+/// makes it wait only for the first's commit.
+fn lanes_of(db: &DatabaseConnection) -> u32 {
+    match db.get_database_backend() {
+        DbBackend::Postgres => POSTGRES_LANES,
+        _ => 1,
+    }
+}
+
+/// Groups of one partner written at a time on PostgreSQL ([`lanes_of`]).
+const POSTGRES_LANES: u32 = 2;
+
+/// A lane a group is being written in; it is free again once the group
+/// has committed, or failed, or its task ended any other way.
+struct HeldLane {
+    lane: Lane,
+    freed: mpsc::UnboundedSender<Lane>,
+}
+
+impl Drop for HeldLane {
+    fn drop(&mut self) {
+        // The worker is gone only when the server stops.
+        let _ = self.freed.send(self.lane);
+    }
+}
+
+/// Writes one group of a partner's requests in `lane`, frees the lane at
+/// its commit, and answers the senders once the commit is on disk.
+async fn write_group(
+    db: DatabaseConnection,
+    binding_key: Secret,
+    citizens: CitizenCache,
+    group: Vec<Waiting>,
+    lane: HeldLane,
+) {
+    // The partner as its latest request found it (kinds may change).
+    let Some(partner) = group.last().map(|w| w.partner.clone()) else {
+        return;
+    };
+    let (requests, replies): (Vec<RecordRequest>, Vec<_>) =
+        group.into_iter().map(|w| (w.request, w.reply)).unzip();
+    let records: usize = requests.iter().map(|r| r.records.len()).sum();
+    let started = std::time::Instant::now();
+    let outcome = citizens
+        .forgetting(ingest_requests_unflushed(
+            &db,
+            &binding_key,
+            &partner,
+            requests,
+            lane.lane,
+            Utc::now(),
+        ))
+        .await;
+    drop(lane);
+    tracing::debug!(
+        partner = %partner.id,
+        requests = replies.len(),
+        records,
+        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "group of partner requests written"
+    );
+    match outcome {
+        // The next group is written while this one's commit reaches the
+        // disk; its senders are answered once it has.
+        Ok((answers, flush)) => match flush.wait().await {
+            Ok(()) => answer(replies, answers),
+            Err(err) => fail(replies, &err.into()),
+        },
+        Err(err) => fail(replies, &err),
     }
 }
 
