@@ -123,9 +123,9 @@ fn issuer_of(partner: Option<PartnerId>, user: UserId, lane: Lane) -> AccountSpe
 
 /// Credits `credits` in one ledger batch, from the issuance shards of
 /// `lane`, and returns each one's transfer id (`None` for zero points), in
-/// order. Accounts not in `opened` are
-/// opened. The citizens must be locked ([`lock_citizens`]) first: which
-/// periods they are new in is read before their daily totals are written.
+/// order. Accounts not in `opened` are opened. The citizens must be locked
+/// ([`lock_citizens`]) first: which periods they are new in is read before
+/// their daily totals are written.
 ///
 /// # Errors
 /// Database failures; ledger refusals (none are expected: issuance accounts
