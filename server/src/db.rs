@@ -2,10 +2,13 @@
 //! by the URL, with the settings each needs to keep money-like data safe.
 
 use crate::config::DatabaseArgs;
+use crate::postgres_nodelay;
 use crate::services::bulk;
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -103,7 +106,23 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
             });
     } else {
         options.max_connections(16).min_connections(1);
-        bulk::note_postgres_over_unix_socket(over_unix_socket(url));
+        match postgres_address(url) {
+            // sqlx reports a malformed URL when it connects.
+            None => {}
+            Some(PostgresAddress::UnixSocket) => bulk::note_postgres_connection(true),
+            Some(PostgresAddress::Tcp { host, port }) => {
+                options.map_sqlx_postgres_pool_opts(move |pool| {
+                    let host = host.clone();
+                    pool.after_connect(move |_, _| {
+                        let host = host.clone();
+                        Box::pin(async move {
+                            set_nodelay_after_connect(&host, port).await;
+                            Ok(())
+                        })
+                    })
+                });
+            }
+        }
     }
     Database::connect(options).await
 }
@@ -118,10 +137,56 @@ pub async fn connect_and_migrate(args: &DatabaseArgs) -> Result<DatabaseConnecti
     Ok(db)
 }
 
-/// Whether a PostgreSQL URL names a Unix socket (`?host=/var/run/postgresql`
-/// or a percent-encoded path as the host), as sqlx reads it.
-fn over_unix_socket(url: &str) -> bool {
-    PgConnectOptions::from_str(url).is_ok_and(|options| options.get_socket().is_some())
+/// Where a PostgreSQL URL reaches its server, as sqlx reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum PostgresAddress {
+    /// A Unix socket (`?host=/var/run/postgresql`, or a percent-encoded
+    /// path as the host).
+    UnixSocket,
+    /// TCP to a host name or address and a port.
+    Tcp { host: String, port: u16 },
+}
+
+/// Where `url` reaches PostgreSQL, or `None` if sqlx cannot read it.
+fn postgres_address(url: &str) -> Option<PostgresAddress> {
+    let options = PgConnectOptions::from_str(url).ok()?;
+    Some(if options.get_socket().is_some() {
+        PostgresAddress::UnixSocket
+    } else {
+        PostgresAddress::Tcp {
+            host: options.get_host().to_owned(),
+            port: options.get_port(),
+        }
+    })
+}
+
+/// Sets `TCP_NODELAY` on the connections to PostgreSQL at `host:port`
+/// after sqlx has opened one ([`crate::postgres_nodelay`]), and notes
+/// whether statements may be large ([`bulk::StatementSize`]). The host is
+/// looked up each time: a failover may have moved its name to another
+/// address. Never fails the connection: without the option, statements
+/// only stay small.
+async fn set_nodelay_after_connect(host: &str, port: u16) {
+    let servers: HashSet<SocketAddr> = match tokio::net::lookup_host((host, port)).await {
+        Ok(addresses) => addresses.collect(),
+        Err(e) => {
+            tracing::warn!(%host, error = %e, "cannot look up PostgreSQL's address to set TCP_NODELAY");
+            bulk::note_postgres_connection(false);
+            return;
+        }
+    };
+    let set = match postgres_nodelay::set_on_connections_to(&servers) {
+        Ok(0) => {
+            tracing::warn!(%host, port, "no connection to PostgreSQL found to set TCP_NODELAY on");
+            false
+        }
+        Ok(_) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY on connections to PostgreSQL; statements stay small");
+            false
+        }
+    };
+    bulk::note_postgres_connection(set);
 }
 
 /// The file path inside a `sqlite:` URL, or `None` for an in-memory database.
@@ -135,20 +200,33 @@ fn sqlite_file(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{over_unix_socket, sqlite_file};
+    use super::{PostgresAddress, postgres_address, sqlite_file};
 
     #[test]
-    fn postgres_urls_say_whether_they_use_a_unix_socket() {
-        assert!(over_unix_socket(
-            "postgres://postgres@localhost?host=/var/run/postgresql"
-        ));
-        assert!(over_unix_socket(
-            "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/tanpu"
-        ));
-        assert!(!over_unix_socket(
-            "postgres://postgres@127.0.0.1:5432/tanpu"
-        ));
-        assert!(!over_unix_socket("postgres://postgres@db.example.cn/tanpu"));
+    fn postgres_urls_say_whether_they_use_a_unix_socket_or_tcp() {
+        let tcp = |host: &str, port| {
+            Some(PostgresAddress::Tcp {
+                host: host.to_owned(),
+                port,
+            })
+        };
+        assert_eq!(
+            postgres_address("postgres://postgres@localhost?host=/var/run/postgresql"),
+            Some(PostgresAddress::UnixSocket)
+        );
+        assert_eq!(
+            postgres_address("postgres://postgres@%2Fvar%2Frun%2Fpostgresql/tanpu"),
+            Some(PostgresAddress::UnixSocket)
+        );
+        assert_eq!(
+            postgres_address("postgres://postgres@127.0.0.1:5433/tanpu"),
+            tcp("127.0.0.1", 5433)
+        );
+        assert_eq!(
+            postgres_address("postgres://postgres@db.example.cn/tanpu"),
+            tcp("db.example.cn", 5432)
+        );
+        assert_eq!(postgres_address("postgres://[::1"), None);
     }
 
     #[test]

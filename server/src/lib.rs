@@ -13,6 +13,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod http;
+pub mod postgres_nodelay;
 pub mod progress;
 pub mod routes;
 pub mod services;

@@ -14,34 +14,66 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::postgres_array::NotU8;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Whether this process reaches PostgreSQL over a Unix socket: noted by
-/// [`crate::db::connect`] from the URL, read by [`StatementSize::of`]. A
-/// process-wide note rather than a property of each connection because the
-/// write paths size their statements inside transactions, which do not say
-/// how their pool connects; a process talks to one PostgreSQL.
-static POSTGRES_OVER_UNIX_SOCKET: AtomicBool = AtomicBool::new(false);
+/// How this process's requests reach PostgreSQL: [`UNPROVEN`] until a
+/// connection is noted, then [`AT_ONCE`] while every connection noted sends
+/// its requests without waiting (a Unix socket, or TCP with `TCP_NODELAY`),
+/// and [`HELD_BACK`] for good once one may not. Noted by
+/// [`crate::db::connect`] for each connection, read by
+/// [`StatementSize::of`]. A process-wide note rather than a property of
+/// each connection because the write paths size their statements inside
+/// transactions, which do not say how their pool connects; a process talks
+/// to one PostgreSQL.
+static POSTGRES_REQUESTS: AtomicU8 = AtomicU8::new(UNPROVEN);
 
-/// Notes how this process reaches PostgreSQL (see [`StatementSize`]).
-pub fn note_postgres_over_unix_socket(unix_socket: bool) {
-    POSTGRES_OVER_UNIX_SOCKET.store(unix_socket, Ordering::Relaxed);
+/// No connection to PostgreSQL noted yet.
+const UNPROVEN: u8 = 0;
+/// Every connection noted sends its requests at once.
+const AT_ONCE: u8 = 1;
+/// Some connection's requests may wait for the server's delayed ACK.
+const HELD_BACK: u8 = 2;
+
+/// Notes how one of this process's connections to PostgreSQL sends its
+/// requests: at once (a Unix socket, or `TCP_NODELAY` set on it) or
+/// possibly held back (see [`StatementSize`]). One held-back connection
+/// keeps every statement small from then on.
+pub fn note_postgres_connection(sends_at_once: bool) {
+    let _ = POSTGRES_REQUESTS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| {
+        Some(after_noting(now, sends_at_once))
+    });
+}
+
+/// What [`POSTGRES_REQUESTS`] becomes from `now` when a connection is noted.
+fn after_noting(now: u8, sends_at_once: bool) -> u8 {
+    match (now, sends_at_once) {
+        (HELD_BACK, _) | (_, false) => HELD_BACK,
+        (_, true) => AT_ONCE,
+    }
+}
+
+/// Whether every connection to PostgreSQL noted so far sends its requests
+/// at once (see [`note_postgres_connection`]).
+#[must_use]
+pub fn postgres_sends_at_once() -> bool {
+    POSTGRES_REQUESTS.load(Ordering::Relaxed) == AT_ONCE
 }
 
 /// How large statements are, per backend.
 ///
-/// PostgreSQL over TCP: sqlx does not set `TCP_NODELAY` on its sockets, and
-/// a request that the kernel sends as more than one segment leaves its tail
-/// waiting for the server's delayed ACK — about 40 ms a statement, which
-/// made 1,000 transfers cost a quarter of a second over TCP while the same
-/// statements over a Unix socket cost a tenth of that. Requests of at most
-/// 8 KiB of bound values never waited in our measurements, so statements
-/// are cut there: more round trips, each well under a millisecond. Over a
-/// Unix socket there are no segments to wait for, and statements go up to
-/// 256 KiB (partner batches: 3,699/s at 8 KiB, 5,333–5,428/s at 256 KiB;
-/// over TCP 256 KiB gave 1,072/s). SQLite runs in process: fewer, larger statements
-/// are cheaper, up to its bound parameter limit (32,766). See
-/// `docs/PERFORMANCE.md`.
+/// PostgreSQL over TCP without `TCP_NODELAY` (sqlx 0.9.0 does not set it;
+/// [`crate::postgres_nodelay`] does where the kernel lets it): a request
+/// that the kernel sends as more than one segment leaves its tail waiting
+/// for the server's delayed ACK — about 40 ms a statement, which made 1,000
+/// transfers cost a quarter of a second over TCP while the same statements
+/// over a Unix socket cost a tenth of that. Requests of at most 8 KiB of
+/// bound values never waited in our measurements, so statements are cut
+/// there: more round trips, each well under a millisecond. Over a Unix
+/// socket, or TCP with `TCP_NODELAY`, nothing waits, and statements go up to
+/// 256 KiB (partner batches over a Unix socket: 3,699/s at 8 KiB,
+/// 5,333–5,428/s at 256 KiB; over TCP without `TCP_NODELAY` 256 KiB gave
+/// 1,072/s). SQLite runs in process: fewer, larger statements are cheaper,
+/// up to its bound parameter limit (32,766). See `docs/PERFORMANCE.md`.
 #[derive(Clone, Copy, Debug)]
 pub struct StatementSize {
     /// The most bytes of bound values one statement carries.
@@ -60,19 +92,19 @@ const SQLITE_MAX_VALUES: usize = 32_766;
 pub const PLACEHOLDER_BYTES: usize = 8;
 
 impl StatementSize {
-    /// The sizes for `backend`, PostgreSQL reached as
-    /// [`note_postgres_over_unix_socket`] last noted.
+    /// The sizes for `backend`, PostgreSQL's connections as noted
+    /// ([`postgres_sends_at_once`]).
     #[must_use]
     pub fn of(backend: DbBackend) -> Self {
-        Self::over(backend, POSTGRES_OVER_UNIX_SOCKET.load(Ordering::Relaxed))
+        Self::over(backend, postgres_sends_at_once())
     }
 
-    /// The sizes for `backend`, PostgreSQL reached over a Unix socket or
-    /// not.
+    /// The sizes for `backend`, PostgreSQL's requests sent at once or
+    /// possibly held back.
     #[must_use]
-    pub fn over(backend: DbBackend, unix_socket: bool) -> Self {
+    pub fn over(backend: DbBackend, sends_at_once: bool) -> Self {
         match backend {
-            DbBackend::Postgres if unix_socket => Self {
+            DbBackend::Postgres if sends_at_once => Self {
                 bytes: 256 * 1024,
                 rows: 1_000,
             },
@@ -348,12 +380,22 @@ mod tests {
     }
 
     #[test]
-    fn postgres_over_a_unix_socket_takes_larger_statements_within_the_value_limit() {
+    fn postgres_sending_at_once_takes_larger_statements_within_the_value_limit() {
         let local = StatementSize::over(DbBackend::Postgres, true);
         assert_eq!(local.rows_of(100), 1_000);
         assert_eq!(local.rows_of(1_000), 262);
         assert_eq!(local.rows_of_values(40, 400), 364);
         assert_eq!(local.cut([200_000, 100_000, 10]), vec![2, 1]);
+    }
+
+    #[test]
+    fn one_connection_held_back_keeps_postgres_statements_small() {
+        use super::{AT_ONCE, HELD_BACK, UNPROVEN, after_noting};
+        assert_eq!(after_noting(UNPROVEN, true), AT_ONCE);
+        assert_eq!(after_noting(AT_ONCE, true), AT_ONCE);
+        assert_eq!(after_noting(AT_ONCE, false), HELD_BACK);
+        assert_eq!(after_noting(UNPROVEN, false), HELD_BACK);
+        assert_eq!(after_noting(HELD_BACK, true), HELD_BACK);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod limits;
 mod openapi;
 mod outage;
 mod partners;
+mod postgres_connections;
 mod privacy;
 mod registration;
 mod review;
