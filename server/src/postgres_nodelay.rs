@@ -19,9 +19,13 @@
 //! (before Linux 5.6, or a seccomp profile without `pidfd_getfd`), the
 //! caller keeps the small statements.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
+use std::os::fd::OwnedFd;
+
+/// Sockets by their local address, each a descriptor of this process's own.
+type Sockets = HashMap<SocketAddr, OwnedFd>;
 
 /// Sets `TCP_NODELAY` on every TCP socket of this process whose peer is
 /// one of `servers`, and says how many such sockets there are.
@@ -31,14 +35,13 @@ use std::net::SocketAddr;
 /// the kernel refuses `pidfd_open`/`pidfd_getfd`), or the option cannot be
 /// set on one of the sockets.
 pub fn set_on_connections_to(servers: &HashSet<SocketAddr>) -> io::Result<usize> {
-    let mut connections = 0;
-    for socket in sockets_connected_to(servers)? {
-        if !rustix::net::sockopt::tcp_nodelay(&socket)? {
-            rustix::net::sockopt::set_tcp_nodelay(&socket, true)?;
+    let sockets = sockets_connected_to(servers)?;
+    for socket in sockets.values() {
+        if !rustix::net::sockopt::tcp_nodelay(socket)? {
+            rustix::net::sockopt::set_tcp_nodelay(socket, true)?;
         }
-        connections += 1;
     }
-    Ok(connections)
+    Ok(sockets.len())
 }
 
 /// This process's TCP sockets connected to one of `servers`: each one's
@@ -49,25 +52,22 @@ pub fn set_on_connections_to(servers: &HashSet<SocketAddr>) -> io::Result<usize>
 pub fn nodelay_of_connections_to(
     servers: &HashSet<SocketAddr>,
 ) -> io::Result<Vec<(SocketAddr, bool)>> {
-    let mut connections = Vec::new();
-    for socket in sockets_connected_to(servers)? {
-        let local = rustix::net::getsockname(&socket)?;
-        let local = SocketAddr::try_from(local).map_err(|_| {
-            io::Error::new(io::ErrorKind::InvalidData, "a TCP socket's own address")
-        })?;
-        connections.push((local, rustix::net::sockopt::tcp_nodelay(&socket)?));
-    }
-    Ok(connections)
+    sockets_connected_to(servers)?
+        .into_iter()
+        .map(|(local, socket)| Ok((local, rustix::net::sockopt::tcp_nodelay(&socket)?)))
+        .collect()
 }
 
-/// Duplicates of this process's descriptors of sockets connected to one of
-/// `servers`.
+/// This process's sockets connected to one of `servers`, by their local
+/// address: a duplicate descriptor of each. One entry per socket however
+/// many descriptors it has (another scan running at the same time holds
+/// duplicates of its own).
 #[cfg(target_os = "linux")]
-fn sockets_connected_to(servers: &HashSet<SocketAddr>) -> io::Result<Vec<std::os::fd::OwnedFd>> {
+fn sockets_connected_to(servers: &HashSet<SocketAddr>) -> io::Result<Sockets> {
     use rustix::process::{PidfdFlags, PidfdGetfdFlags, getpid, pidfd_getfd, pidfd_open};
 
     let this_process = pidfd_open(getpid(), PidfdFlags::empty())?;
-    let mut sockets = Vec::new();
+    let mut sockets = Sockets::new();
     for entry in std::fs::read_dir("/proc/self/fd")? {
         let Some(number) = entry?.file_name().to_str().and_then(|n| n.parse().ok()) else {
             continue;
@@ -85,15 +85,21 @@ fn sockets_connected_to(servers: &HashSet<SocketAddr>) -> io::Result<Vec<std::os
             .ok()
             .flatten()
             .and_then(|peer| SocketAddr::try_from(peer).ok());
-        if peer.is_some_and(|peer| servers.contains(&peer)) {
-            sockets.push(descriptor);
+        if !peer.is_some_and(|peer| servers.contains(&peer)) {
+            continue;
+        }
+        let local = rustix::net::getsockname(&descriptor)
+            .ok()
+            .and_then(|local| SocketAddr::try_from(local).ok());
+        if let Some(local) = local {
+            sockets.entry(local).or_insert(descriptor);
         }
     }
     Ok(sockets)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn sockets_connected_to(_: &HashSet<SocketAddr>) -> io::Result<Vec<std::os::fd::OwnedFd>> {
+fn sockets_connected_to(_: &HashSet<SocketAddr>) -> io::Result<Sockets> {
     Err(io::Error::new(
         io::ErrorKind::Unsupported,
         "finding sqlx's sockets needs Linux's pidfd_getfd",
@@ -137,5 +143,22 @@ mod tests {
         assert_eq!(seen, expected);
         drop(to_server);
         assert_eq!(nodelay_of_connections_to(&servers).unwrap(), vec![]);
+    }
+
+    #[tokio::test]
+    async fn a_connection_the_server_reset_is_not_found() {
+        use tokio::io::AsyncReadExt;
+        let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = tokio::net::TcpStream::connect(server.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (accepted, _) = server.accept().await.unwrap();
+        accepted.set_zero_linger().unwrap();
+        drop(accepted);
+        let reset = client.read(&mut [0; 1]).await.unwrap_err();
+        assert_eq!(reset.kind(), std::io::ErrorKind::ConnectionReset);
+
+        let servers = HashSet::from([server.local_addr().unwrap()]);
+        assert_eq!(set_on_connections_to(&servers).unwrap(), 0);
     }
 }
