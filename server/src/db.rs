@@ -57,7 +57,10 @@ pub const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 32_768;
 /// foreign keys on and `synchronous=FULL` (a committed credit survives a
 /// power cut). The writers' own connection commits with `NORMAL` and
 /// flushes the log after each turn, before anyone is answered
-/// ([`crate::services::ledger::write::WriterTurn::end`]).
+/// ([`crate::services::ledger::write::WriterTurn::end`]). For PostgreSQL
+/// over TCP every new connection gets `TCP_NODELAY`
+/// ([`crate::postgres_nodelay`]), which lets statements grow past 8 KiB
+/// ([`bulk::StatementSize`]).
 ///
 /// # Errors
 /// The database cannot be reached or the file cannot be created.
