@@ -1,8 +1,8 @@
 //! One attempt at a partner's batch, set-based: a thousand records cost a
 //! few dozen statements, not a dozen each.
 //!
-//! 1. Read every record ([`super::record`]); a malformed one is answered
-//!    `invalid_record` and goes no further.
+//! 1. Every record was read before the write turn ([`Prepared`]); a
+//!    malformed one is answered `invalid_record` and goes no further.
 //! 2. One query finds the records this partner sent before (answered
 //!    `duplicate` with the first decision; a record repeated within the
 //!    batch is a duplicate of its first occurrence).
@@ -21,11 +21,10 @@
 
 use super::credit::{self, Credit, Lane};
 use super::facts::Facts;
-use super::record::{self, Incoming, Malformed};
+use super::record::{Incoming, Prepared};
 use super::{Outcome, decide_with, result_of, status_name, svc};
-use crate::config::Secret;
 use crate::entities::actions;
-use crate::services::bindings::{self, subject_hash};
+use crate::services::bindings;
 use crate::services::bulk::{self, StatementSize};
 use crate::services::ledger::LedgerResult;
 use crate::services::partners::AuthenticatedPartner;
@@ -35,7 +34,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use tanpu_core::api::{RecordResult, RecordStatus};
 use tanpu_core::rules::{ReasonCode, RuleVersion};
@@ -46,7 +44,7 @@ use tanpu_core::{GramsCo2e, Points, UserId};
 /// and times.
 const ACTION_FIXED_BYTES: usize = 25 * (4 + bulk::PLACEHOLDER_BYTES) + 12 * 8;
 
-/// Decides, stores and credits `raw` for `partner`, from its issuance
+/// Decides, stores and credits `records` for `partner`, from its issuance
 /// shards of `lane`, in `conn`'s write transaction; one result per record,
 /// in order.
 ///
@@ -54,50 +52,39 @@ const ACTION_FIXED_BYTES: usize = 25 * (4 + bulk::PLACEHOLDER_BYTES) + 12 * 8;
 /// Database failures (the caller rolls the whole batch back).
 pub(super) async fn run<C: ConnectionTrait>(
     conn: &C,
-    binding_key: &Secret,
     partner: &AuthenticatedPartner,
-    raw: &[&Value],
+    records: &[&Prepared],
     lane: Lane,
     now: DateTime<Utc>,
 ) -> LedgerResult<Vec<RecordResult>> {
     let rules = rule_store::published_by_kind(conn).await.map_err(svc)?;
-    let parsed: Vec<Result<Incoming, Malformed>> = raw.iter().copied().map(record::parse).collect();
-    let readable = || parsed.iter().filter_map(|p| p.as_ref().ok());
+    let readable = || records.iter().filter_map(|p| p.incoming());
 
     let earlier = stored_earlier(conn, partner, readable().map(|i| i.external_id.as_str())).await?;
     let fresh = |incoming: &Incoming| !earlier.contains_key(&incoming.external_id);
 
-    let hashes: Vec<Option<String>> = parsed
+    let subjects: Vec<_> = records
         .iter()
-        .map(|p| {
-            let subject = p.as_ref().ok()?.subject.as_ref()?;
-            Some(subject_hash(binding_key, subject))
-        })
-        .collect();
-    let subjects: Vec<_> = parsed
-        .iter()
-        .zip(&hashes)
-        .filter_map(|(p, hash)| {
-            let incoming = p.as_ref().ok().filter(|i| fresh(i))?;
-            Some((incoming.subject.as_ref()?.kind(), hash.clone()?))
+        .filter_map(|p| {
+            let incoming = p.incoming().filter(|i| fresh(i))?;
+            Some((incoming.subject.as_ref()?.kind(), p.subject_hash.clone()?))
         })
         .collect();
     let holders = bindings::resolve_many(conn, &subjects).await.map_err(svc)?;
-    let users: Vec<Option<UserId>> = parsed
+    let users: Vec<Option<UserId>> = records
         .iter()
-        .zip(&hashes)
-        .map(|(p, hash)| {
-            let kind = p.as_ref().ok()?.subject.as_ref()?.kind();
-            holders.get(&(kind, hash.clone()?)).copied()
+        .map(|p| {
+            let kind = p.incoming()?.subject.as_ref()?.kind();
+            holders.get(&(kind, p.subject_hash.clone()?)).copied()
         })
         .collect();
 
     // The facts of the citizens whose records the evaluator will see.
-    let evaluated: Vec<(UserId, &Incoming)> = parsed
+    let evaluated: Vec<(UserId, &Incoming)> = records
         .iter()
         .zip(&users)
         .filter_map(|(p, user)| {
-            let incoming = p.as_ref().ok().filter(|i| fresh(i))?;
+            let incoming = p.incoming().filter(|i| fresh(i))?;
             partner
                 .kinds
                 .contains(&incoming.record.kind)
@@ -109,11 +96,11 @@ pub(super) async fn run<C: ConnectionTrait>(
     let pairs: Vec<_> = evaluated.iter().map(|(u, i)| (*u, &i.action)).collect();
     let mut facts = Facts::load(conn, &pairs).await?;
 
-    let mut results: Vec<RecordResult> = Vec::with_capacity(raw.len());
+    let mut results: Vec<RecordResult> = Vec::with_capacity(records.len());
     let mut first_of: HashMap<&str, usize> = HashMap::new();
     let mut rows: Vec<actions::Model> = Vec::new();
-    for ((p, user), hash) in parsed.iter().zip(&users).zip(&hashes) {
-        let incoming = match p {
+    for (p, user) in records.iter().zip(&users) {
+        let incoming = match &p.read {
             Err(malformed) => {
                 results.push(invalid(&malformed.external_id));
                 continue;
@@ -144,7 +131,7 @@ pub(super) async fn run<C: ConnectionTrait>(
             partner,
             incoming,
             *user,
-            hash.clone(),
+            p.subject_hash.clone(),
             &outcome,
             now,
         ));
@@ -275,7 +262,7 @@ fn row_of(
         ended_at: incoming.action.ended_at,
         quantity_milli: incoming.action.quantity.thousandths(),
         unit: incoming.action.unit.as_str().to_owned(),
-        attributes: Value::Object(incoming.record.attributes.clone()).to_string(),
+        attributes: incoming.attributes_json.clone(),
         status: status_name(outcome.status).to_owned(),
         points: points.0,
         co2e_g: co2e.0,

@@ -87,11 +87,8 @@ pub async fn ingest_batch(
     request_id: Option<&str>,
 ) -> ServiceResult<Vec<RecordResult>> {
     check_batch_size(&records)?;
-    let request = RecordRequest {
-        request_id: request_id.map(str::to_owned),
-        records,
-    };
-    ingest_requests(db, binding_key, partner, vec![request], now)
+    let request = RecordRequest::read(request_id.map(str::to_owned), &records, binding_key);
+    ingest_requests(db, partner, vec![request], now)
         .await?
         .pop()
         .unwrap_or_else(|| Err(ServiceError::Internal("a request gave no answer".into())))
@@ -108,14 +105,29 @@ fn check_batch_size(records: &[Value]) -> ServiceResult<()> {
     Ok(())
 }
 
-/// One partner request's records, and its id to remember (if it is a
-/// signed request whose id was not remembered yet).
-#[derive(Debug)]
+/// One partner request's records, read, and its id to remember (if it is
+/// a signed request whose id was not remembered yet).
 pub struct RecordRequest {
     /// The request's `webhook-id`.
-    pub request_id: Option<String>,
-    /// Its records.
-    pub records: Vec<Value>,
+    request_id: Option<String>,
+    /// Its records, read and their subjects hashed.
+    records: Vec<record::Prepared>,
+}
+
+impl RecordRequest {
+    /// Reads `records` (hashing their subjects with `binding_key`), on the
+    /// caller's task: the write turn then has nothing left to do with them
+    /// but decide.
+    #[must_use]
+    pub fn read(request_id: Option<String>, records: &[Value], binding_key: &Secret) -> Self {
+        Self {
+            request_id,
+            records: records
+                .iter()
+                .map(|raw| record::Prepared::read(raw, binding_key))
+                .collect(),
+        }
+    }
 }
 
 /// Ingests several requests of one partner in one transaction — one
@@ -128,13 +140,11 @@ pub struct RecordRequest {
 /// Database failures (nothing of any request is then written).
 pub async fn ingest_requests(
     db: &DatabaseConnection,
-    binding_key: &Secret,
     partner: &AuthenticatedPartner,
     requests: Vec<RecordRequest>,
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<ServiceResult<Vec<RecordResult>>>> {
-    let (answers, flush) =
-        ingest_requests_unflushed(db, binding_key, partner, requests, Lane::ALL, now).await?;
+    let (answers, flush) = ingest_requests_unflushed(db, partner, requests, Lane::ALL, now).await?;
     flush.wait().await?;
     Ok(answers)
 }
@@ -148,7 +158,6 @@ pub async fn ingest_requests(
 /// As [`ingest_requests`].
 pub async fn ingest_requests_unflushed(
     db: &DatabaseConnection,
-    binding_key: &Secret,
     partner: &AuthenticatedPartner,
     requests: Vec<RecordRequest>,
     lane: Lane,
@@ -159,9 +168,8 @@ pub async fn ingest_requests_unflushed(
     let mut attempt = 1;
     loop {
         let result = ledger::write::with_retry_unflushed(db, |txn| {
-            let (requests, key, partner) =
-                (Arc::clone(&requests), binding_key.clone(), partner.clone());
-            Box::pin(async move { run_requests(txn, &key, &partner, &requests, lane, now).await })
+            let (requests, partner) = (Arc::clone(&requests), partner.clone());
+            Box::pin(async move { run_requests(txn, &partner, &requests, lane, now).await })
         })
         .await;
         match result {
@@ -182,7 +190,6 @@ pub async fn ingest_requests_unflushed(
 /// One attempt of [`ingest_requests`], in its transaction.
 async fn run_requests(
     txn: &DatabaseTransaction,
-    key: &Secret,
     partner: &AuthenticatedPartner,
     requests: &[RecordRequest],
     lane: Lane,
@@ -203,13 +210,13 @@ async fn run_requests(
             Some(id) => seen.insert(id) && remembered.contains(id),
         })
         .collect();
-    let records: Vec<&Value> = requests
+    let records: Vec<&record::Prepared> = requests
         .iter()
         .zip(&fresh)
         .filter(|(_, admitted)| **admitted)
         .flat_map(|(request, _)| &request.records)
         .collect();
-    let mut results = batch::run(txn, key, partner, &records, lane, now)
+    let mut results = batch::run(txn, partner, &records, lane, now)
         .await?
         .into_iter();
     Ok(requests

@@ -117,13 +117,13 @@ impl IngestQueue {
         super::check_batch_size(&records)?;
         let (reply, answer) = oneshot::channel();
         let waiting = Waiting {
-            request: RecordRequest {
-                request_id: Some(request_id),
-                records,
-            },
+            // Read here, on the sender's task, not in the write turn.
+            request: RecordRequest::read(Some(request_id), &records, &self.binding_key),
             partner,
             reply,
         };
+        // Only what was read waits in the queue, not the JSON it came from.
+        drop(records);
         self.queue_of(waiting.partner.id)
             .send(waiting)
             .map_err(|_| ServiceError::Unavailable("the ingestion queue is closed".into()))?;
@@ -142,12 +142,7 @@ impl IngestQueue {
             .entry(partner)
             .or_insert_with(|| {
                 let (sender, receiver) = mpsc::unbounded_channel();
-                tokio::spawn(work(
-                    self.db.clone(),
-                    self.binding_key.clone(),
-                    self.citizens.clone(),
-                    receiver,
-                ));
+                tokio::spawn(work(self.db.clone(), self.citizens.clone(), receiver));
                 sender
             })
             .clone()
@@ -158,7 +153,6 @@ impl IngestQueue {
 /// flight per lane, for as long as the server runs.
 async fn work(
     db: DatabaseConnection,
-    binding_key: Secret,
     citizens: CitizenCache,
     mut queue: mpsc::UnboundedReceiver<Waiting>,
 ) {
@@ -186,13 +180,7 @@ async fn work(
         };
         let (group, rest) = take_group(first, &mut queue, |w| w.request.records.len());
         next_first = rest;
-        tokio::spawn(write_group(
-            db.clone(),
-            binding_key.clone(),
-            citizens.clone(),
-            group,
-            lane,
-        ));
+        tokio::spawn(write_group(db.clone(), citizens.clone(), group, lane));
     }
 }
 
@@ -235,7 +223,6 @@ impl Drop for HeldLane {
 /// its commit, and answers the senders once the commit is on disk.
 async fn write_group(
     db: DatabaseConnection,
-    binding_key: Secret,
     citizens: CitizenCache,
     group: Vec<Waiting>,
     lane: HeldLane,
@@ -251,7 +238,6 @@ async fn write_group(
     let outcome = citizens
         .forgetting(ingest_requests_unflushed(
             &db,
-            &binding_key,
             &partner,
             requests,
             lane.lane,

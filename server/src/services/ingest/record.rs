@@ -1,6 +1,13 @@
 //! A partner record as received: its external id and its fields in domain
 //! types, or why it is unreadable. Pure: no database.
+//!
+//! A request's records are read ([`Prepared::read`]) by the task that
+//! received it, before it joins its partner's queue: reading and hashing
+//! need nothing from the database, so they need not lengthen the write
+//! turn, in which everything else waits (`super::queue`).
 
+use crate::config::Secret;
+use crate::services::bindings::subject_hash;
 use serde::Deserialize;
 use serde_json::Value;
 use tanpu_core::api::PartnerRecord;
@@ -21,6 +28,8 @@ pub(super) struct Incoming {
     /// Whose card or plate, normalised; `None` when the value is not a
     /// well-formed card or plate (then it can be bound to nobody).
     pub(super) subject: Option<Subject>,
+    /// The record's attributes as they are stored (a JSON object).
+    pub(super) attributes_json: String,
 }
 
 /// A record that is answered `invalid_record` and never stored.
@@ -47,12 +56,42 @@ pub(super) fn parse(raw: &Value) -> Result<Incoming, Malformed> {
         return Err(Malformed { external_id });
     };
     let subject = Subject::parse(record.subject.kind, &record.subject.value).ok();
+    let attributes_json = Value::Object(record.attributes.clone()).to_string();
     Ok(Incoming {
         external_id,
         record,
         action,
         subject,
+        attributes_json,
     })
+}
+
+/// A record read, with its subject's lookup hash: all that deciding it
+/// needs from the record itself.
+pub(super) struct Prepared {
+    /// The record, or why it cannot be read.
+    pub(super) read: Result<Incoming, Malformed>,
+    /// Its card's or plate's hash under the binding key, as bindings are
+    /// looked up by; `None` for an unreadable record or subject.
+    pub(super) subject_hash: Option<String>,
+}
+
+impl Prepared {
+    /// Reads `raw` and hashes its subject with `binding_key`.
+    pub(super) fn read(raw: &Value, binding_key: &Secret) -> Self {
+        let read = parse(raw);
+        let subject_hash = read
+            .as_ref()
+            .ok()
+            .and_then(|incoming| incoming.subject.as_ref())
+            .map(|subject| subject_hash(binding_key, subject));
+        Self { read, subject_hash }
+    }
+
+    /// The record, when it can be read.
+    pub(super) fn incoming(&self) -> Option<&Incoming> {
+        self.read.as_ref().ok()
+    }
 }
 
 /// Whether `id` (trimmed) can be a stored record's external id: not empty,
@@ -148,6 +187,26 @@ mod tests {
             assert_eq!(malformed.external_id, id);
         }
         assert!(parse(&long_id).is_err());
+    }
+
+    #[test]
+    fn a_prepared_record_carries_the_hash_its_binding_is_looked_up_by() {
+        let key = Secret::new("b".repeat(32));
+        let prepared = Prepared::read(&ride(), &key);
+        let incoming = prepared.incoming().expect("readable");
+        let subject = incoming.subject.as_ref().expect("a card");
+        assert_eq!(
+            prepared.subject_hash.as_deref(),
+            Some(subject_hash(&key, subject).as_str())
+        );
+        assert_eq!(incoming.attributes_json, r#"{"route":"5","stops":7}"#);
+        // Nothing to look up for a record that cannot be read, or whose
+        // subject is no card.
+        let mut no_card = ride();
+        no_card["subject"]["value"] = json!("??");
+        for raw in [json!({"external_id": "r-9"}), no_card] {
+            assert_eq!(Prepared::read(&raw, &key).subject_hash, None);
+        }
     }
 
     #[test]
