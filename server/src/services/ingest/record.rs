@@ -28,7 +28,8 @@ pub(super) struct Incoming {
     /// Whose card or plate, normalised; `None` when the value is not a
     /// well-formed card or plate (then it can be bound to nobody).
     pub(super) subject: Option<Subject>,
-    /// The record's attributes as they are stored (a JSON object).
+    /// The record's attributes as they are stored (a JSON object): written
+    /// out here, while the record is read, rather than in the write turn.
     pub(super) attributes_json: String,
 }
 
